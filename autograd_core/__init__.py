@@ -13,6 +13,15 @@ from .modes import enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, Op, get_op
 from .value import Value, apply_op, as_value
 
+# beyond micrograd (issue 5): functional API, forward mode, checks, user ops, anomaly mode, codegen
+from .anomaly import AnomalyError, detect_anomaly
+from .codegen import load_source, to_source
+from .compiled import CompiledFunction, compile  # noqa: A004 (autograd_core.compile, like jax.jit)
+from .custom import define_op, undefine_op, user_ops
+from .forward import OpCount, compare_modes, forward_gradient, jvp, reverse_gradient
+from .functional import grad, gradients, hessian, value_and_grad
+from .gradcheck import GradcheckError, check_op, gradcheck
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -29,4 +38,26 @@ __all__ = [
     "reverse_sweep",
     "zero_grad",
     "leaves",
+    # beyond micrograd (issue 5)
+    "grad",
+    "value_and_grad",
+    "gradients",
+    "hessian",
+    "jvp",
+    "OpCount",
+    "forward_gradient",
+    "reverse_gradient",
+    "compare_modes",
+    "gradcheck",
+    "check_op",
+    "GradcheckError",
+    "define_op",
+    "undefine_op",
+    "user_ops",
+    "detect_anomaly",
+    "AnomalyError",
+    "to_source",
+    "load_source",
+    "compile",
+    "CompiledFunction",
 ]
