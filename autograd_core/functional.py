@@ -6,10 +6,12 @@
   reverse sweep, like ``torch.autograd.grad``; touches no ``.grad``.
 * ``hessian(f)(*xs)``: the matrix ∂²f/∂xᵢ∂xⱼ as a list of rows.
 
-Higher order. When an argument is a ``Value``, the reverse sweep is built from
+Higher order. When any argument is a ``Value``, the reverse sweep is built from
 Value operations (``create_graph=True``): the gradient is itself a Value that
-depends on the argument, so ``grad(grad(f))`` is the second derivative and any
-order works. Plain numbers in give plain floats out.
+depends on the arguments, so ``grad(grad(f))`` is the second derivative, mixed
+partials ``grad(grad(f, 0), 1)`` work, and any order works. Plain numbers in give
+plain floats out. A function that closes over Values an outer ``grad``
+differentiates needs ``grad(f, create_graph=True)`` (the closure is invisible).
 
 Each differentiated argument enters ``f`` through a fresh node (``x − 0``, exact
 for every float, signed zeros included), so ``∂f/∂argᵢ`` is the partial
@@ -108,13 +110,18 @@ def _entry(x: Any, i: int, fname: str) -> tuple[Value, bool]:
     return Value(x), False
 
 
-def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple]:
+def value_and_grad(
+    f: Callable[..., Any], argnums: ArgNums = 0, *, create_graph: bool | None = None
+) -> Callable[..., tuple]:
     """A function returning ``(f(*args), ∂f/∂args[argnums])``, as ``jax.value_and_grad``.
 
     ``argnums`` an int gives one gradient; a tuple gives a tuple of gradients in that
     order: ``value_and_grad(f, (0, 1))(x, y) == (f(x, y), (∂f/∂x, ∂f/∂y))``.
-    Numbers in give floats out; Value arguments give Value results that can be
-    differentiated again (higher-order derivatives). ``f`` must return one scalar.
+    Numbers in give floats out. When any argument is a Value, the results are Values
+    built with ``create_graph=True``, so they can be differentiated again
+    (``grad(grad(f))``); ``create_graph`` forces either behaviour, e.g. ``True`` when
+    ``f`` closes over Values that an outer ``grad`` differentiates. ``f`` must return
+    one scalar.
     """
     if not callable(f):
         raise TypeError(f"value_and_grad: f must be callable, got {type(f).__name__}")
@@ -122,15 +129,17 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
 
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple:
         nums, single = _normalize_argnums(argnums, len(args), "value_and_grad")
+        any_value = any(isinstance(a, Value) for a in args) or any(
+            isinstance(a, Value) for a in kwargs.values())
+        if create_graph is not None:
+            any_value = bool(create_graph)
         args = list(args)
         entries = []
-        any_value = False
         with enable_grad():
             for n in dict.fromkeys(nums):
-                node, was_value = _entry(args[n], n, "value_and_grad")
+                node, _ = _entry(args[n], n, "value_and_grad")
                 args[n] = node
                 entries.append(node)
-                any_value |= was_value
             out = f(*args, **kwargs)
         if isinstance(out, Value):
             gs = gradients(out, entries, create_graph=any_value)
@@ -154,7 +163,7 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
     return value_and_grad_f
 
 
-def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: ArgNums = 0, *, create_graph: bool | None = None) -> Callable[..., Any]:
     """A function returning ∂f/∂args[argnums], as ``jax.grad``.
 
     >>> grad(lambda x: x * x * x)(2.0)            # 3x² = 12
@@ -162,7 +171,7 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
     >>> grad(grad(lambda x: x * x * x))(2.0)      # 6x = 12
     12.0
     """
-    vg = value_and_grad(f, argnums)
+    vg = value_and_grad(f, argnums, create_graph=create_graph)
     fname = getattr(f, "__name__", "f")
 
     def grad_f(*args: Any, **kwargs: Any) -> Any:

@@ -1,0 +1,165 @@
+"""compile(f): traced once, runs generated code; same values and gradients as the graph; NumPy batches."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from autograd_core import Value, as_value, compile, value_and_grad
+from fn_graphs import inputs, programs, run
+
+
+def same(a, b):
+    return a == b or (a != a and b != b)
+
+
+def near(a, b):
+    if a != a or b != b:
+        return a != a and b != b
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
+
+
+def test_matches_value_and_grad_and_traces_once():
+    f = lambda w, x: (w * x).tanh() + w.relu() * as_value(x).sin() / (x * x + 1)  # noqa: E731
+    cf = compile(f, argnums=(0, 1))
+    for w, x in [(0.5, 2.0), (-1.0, 0.3), (0.0, -4.0), (2.0, 0.0)]:
+        assert cf(w, x) == value_and_grad(f, (0, 1))(w, x)
+    assert cf.traces == 1
+    assert "def compiled_step(x, gradient=1.0):" in cf.source
+    v, g = compile(f)(0.5, 2.0)
+    assert isinstance(g, float) and g == value_and_grad(f)(0.5, 2.0)[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs(max_steps=10), inputs(1, 3, -3.0, 3.0), inputs(1, 3, -3.0, 3.0))
+def test_random_graphs_same_as_graph_for_new_inputs(program, xs, ys):
+    n = len(xs)
+    ys = (ys * n)[:n]
+    f = lambda *vs: run(program, vs, safe=False)  # noqa: E731
+    argnums = tuple(range(n))
+    cf = compile(f, argnums)
+    for point in (xs, ys):
+        value, grads = cf(*point)
+        ref_value, ref_grads = value_and_grad(f, argnums)(*point)
+        assert same(value, ref_value)
+        assert all(same(a, b) for a, b in zip(grads, ref_grads)), (grads, ref_grads)
+    assert cf.traces == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs(max_steps=10), inputs(1, 3, -3.0, 3.0))
+def test_numpy_batch_matches_per_sample_graph(program, xs):
+    n = len(xs)
+    f = lambda *vs: run(program, vs, safe=False)  # noqa: E731
+    argnums = tuple(range(n))
+    rng = np.random.default_rng(len(program))
+    batch = [rng.uniform(-3, 3, size=7) for _ in range(n)]
+    batch[0][0] = 0.0
+    if n > 1:
+        batch[1][1] = -batch[0][1]
+    cf = compile(f, argnums)
+    values, grads = cf(*batch)
+    assert values.shape == (7,) and all(g.shape == (7,) for g in grads)
+    for k in range(7):
+        ref_value, ref_grads = value_and_grad(f, argnums)(*[float(b[k]) for b in batch])
+        assert near(float(values[k]), ref_value), (k, values[k], ref_value)
+        for g, r in zip(grads, ref_grads):
+            assert near(float(g[k]), r), (k, g[k], r)
+
+
+def test_numpy_ieee_results_without_warnings():
+    f = lambda x: x.log() + 1.0 / x + (x ** 0.5) + x.sqrt()  # noqa: E731
+    cf = compile(f)
+    xs = np.array([-1.0, 0.0, 4.0])
+    with np.errstate(all="raise"):  # the call itself must not warn or raise
+        values, grads = cf(xs)
+    for k, x in enumerate(xs):
+        rv, rg = value_and_grad(f)(float(x))
+        assert same(float(values[k]), rv) and same(float(grads[k]), rg)
+
+
+def test_scalars_broadcast_against_a_batch_and_structured_args():
+    def loss(params, x, y):
+        w1, w2, b = params
+        return ((w1 * x + w2 * x * x + b).tanh() - y) ** 2
+
+    cf = compile(loss)
+    params = [0.3, -0.2, 0.1]
+    xs, ys = np.linspace(-1, 1, 5), np.linspace(0, 1, 5)
+    values, (g1, g2, gb) = cf(params, xs, ys)
+    assert values.shape == (5,)
+    for k in range(5):
+        rv, rg = value_and_grad(loss)(params, float(xs[k]), float(ys[k])) if False else (None, None)
+        vals = [Value(p) for p in params]
+        out = loss(vals, float(xs[k]), float(ys[k]))
+        out.backward()
+        assert near(float(values[k]), out.data)
+        assert near(float(g1[k]), vals[0].grad) and near(float(gb[k]), vals[2].grad)
+    # the float path returns the same structure
+    v, grads = cf(params, 0.5, 0.2)
+    assert isinstance(grads, list) and len(grads) == 3 and all(isinstance(g, float) for g in grads)
+
+
+def test_new_structure_retraces():
+    cf = compile(lambda xs: sum((x * x for x in xs), start=Value(0.0)))
+    assert cf([1.0, 2.0]) == (5.0, [2.0, 4.0])
+    assert cf([1.0, 2.0, 3.0]) == (14.0, [2.0, 4.0, 6.0])
+    assert cf.traces == 2
+    cf([5.0, 6.0])
+    assert cf.traces == 2
+
+
+def test_control_flow_is_fixed_by_the_trace_as_documented():
+    def f(x):
+        return x * x if x > 0 else -x  # Python control flow on a value
+
+    cf = compile(f)
+    assert cf(2.0) == (4.0, 4.0)
+    assert cf(-3.0) == (9.0, -6.0)  # still the x > 0 branch: the caller's responsibility (as with jax.jit)
+    assert value_and_grad(f)(-3.0) == (3.0, -1.0)
+
+
+def test_relu_kink_is_not_control_flow():
+    cf = compile(lambda x: (x * 2.0).relu() + x.abs())
+    for x in (-1.0, 0.0, 1.0):
+        assert cf(x) == value_and_grad(lambda x: (x * 2.0).relu() + x.abs())(x)
+
+
+def test_constant_output_and_errors():
+    cf = compile(lambda x: 3.0)
+    assert cf(1.0) == (3.0, 0.0)
+    with pytest.raises(TypeError, match="argument 0 must be a number"):
+        compile(lambda x: x)("a")
+    with pytest.raises(TypeError, match="callable"):
+        compile(5)
+    with pytest.raises(TypeError, match="must return a scalar"):
+        compile(lambda x: [x])(1.0)
+
+
+def test_small_mlp_training_step_matches_graph():
+    rnd = random.Random(0)
+    sizes = [2, 4, 1]
+    params = [rnd.uniform(-1, 1) for _ in range(2 * 4 + 4 + 4 + 1)]
+    points = [(rnd.uniform(-1, 1), rnd.uniform(-1, 1)) for _ in range(5)]
+    targets = [rnd.uniform(-1, 1) for _ in range(5)]
+
+    def loss(ps, xs, ys):
+        ps = list(ps)
+        total = Value(0.0)
+        for (x1, x2), y in zip(xs, ys):
+            it = iter(ps)
+            hidden = [(next(it) * x1 + next(it) * x2 + next(it)).relu() for _ in range(sizes[1])]
+            out = sum((next(it) * h for h in hidden), start=next(it))
+            total = total + (out - y) ** 2
+        return total * (1.0 / len(xs))
+
+    cf = compile(loss)
+    v, g = cf(params, points, targets)
+    vals = [Value(p) for p in params]
+    out = loss(vals, points, targets)
+    out.backward()
+    assert v == out.data and g == [p.grad for p in vals]
