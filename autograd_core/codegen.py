@@ -306,7 +306,7 @@ def numpy_namespace() -> dict[str, Callable[..., Any]]:
     """The same helper names over NumPy arrays, elementwise, with the IEEE results of
     the float helpers (call under ``np.errstate(all="ignore")``, as ``compile`` does):
     ``div`` is ``np.divide``, ``pow`` is ``np.power`` in float64 (negative base with a
-    fractional exponent is nan), ``step``/``sign``/``relu`` use ``np.where``/``np.sign``,
+    fractional exponent is nan), ``step``/``sign``/``relu`` use ``np.greater``/``np.sign``/``np.maximum``,
     ``sigmoid`` and ``softplus`` use the same stable formulas as the floats.
 
     NumPy's vectorized ``exp``/``log``/``tanh`` may differ from the C library's by an
@@ -324,10 +324,10 @@ def numpy_namespace() -> dict[str, Callable[..., Any]]:
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
     def relu(x: Any) -> Any:
-        return np.where(x <= 0.0, 0.0, x)  # nan stays nan
+        return np.maximum(x, 0.0)  # nan stays nan, as in the float helper
 
     def step(x: Any) -> Any:
-        return np.where(x > 0.0, 1.0, 0.0)
+        return np.greater(x, 0.0).astype(np.float64)  # nan > 0 is False: 0, like the float helper
 
     def xlogy(x: Any, y: Any) -> Any:
         return np.where(x == 0.0, 0.0, x * np.log(y))

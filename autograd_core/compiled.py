@@ -194,9 +194,16 @@ class CompiledFunction:
             trace.numpy_fn = trace.program.function(codegen.numpy_namespace())  # type: ignore[union-attr]
         with np.errstate(all="ignore"):
             value, grads = trace.numpy_fn(arrays)
-            value = value + np.zeros(shape)
-            grads = [g + np.zeros(shape) for g in grads]
+            value = _broadcast(value, shape, np)
+            grads = [_broadcast(g, shape, np) for g in grads]
         return value, grads
+
+
+def _broadcast(x: Any, shape: tuple, np: Any) -> Any:
+    """``x`` as an array of the batch shape (a result that depends on no batch input is a scalar)."""
+    if type(x) is np.ndarray and x.shape == shape:
+        return x
+    return np.broadcast_to(x, shape).astype(np.float64)
 
 
 def compile(f: Callable[..., Any], argnums: ArgNums = 0) -> CompiledFunction:

@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks, run on demand (not part of the test suite)."""
