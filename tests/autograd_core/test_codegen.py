@@ -1,7 +1,6 @@
 """to_source: readable straight-line code that reproduces .data and .grad exactly; labels never become code."""
 
 import io
-import keyword
 import math
 import re
 import tokenize
@@ -13,7 +12,10 @@ from hypothesis import strategies as st
 from autograd_core.ops import FLOAT_NS
 from autograd_core import Value, load_source, to_source, topological_order
 from autograd_core.codegen import generate
-from fn_graphs import inputs, programs, run
+try:  # the random-graph helpers next to this file (plain or package-style test imports)
+    from fn_graphs import inputs, programs, run
+except ImportError:  # pragma: no cover
+    from .fn_graphs import inputs, programs, run
 
 
 def same(a, b):

@@ -8,7 +8,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd_core import OpCount, Value, compare_modes, forward_gradient, gradients, jvp, reverse_gradient
-from fn_graphs import inputs, programs, run
+try:  # the random-graph helpers next to this file (plain or package-style test imports)
+    from fn_graphs import inputs, programs, run
+except ImportError:  # pragma: no cover
+    from .fn_graphs import inputs, programs, run
 
 
 def close(a, b, rel=1e-12):

@@ -9,7 +9,10 @@ import torch
 from hypothesis import assume, given, settings
 
 from autograd_core import Value, as_value, grad, gradients, hessian, no_grad, value_and_grad
-from fn_graphs import inputs, programs, run
+try:  # the random-graph helpers next to this file (plain or package-style test imports)
+    from fn_graphs import inputs, programs, run
+except ImportError:  # pragma: no cover
+    from .fn_graphs import inputs, programs, run
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

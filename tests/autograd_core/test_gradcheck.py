@@ -6,7 +6,10 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd_core import OPS, GradcheckError, Value, apply_op, check_op, define_op, gradcheck, undefine_op, user_ops
-from fn_graphs import inputs, programs, run
+try:  # the random-graph helpers next to this file (plain or package-style test imports)
+    from fn_graphs import inputs, programs, run
+except ImportError:  # pragma: no cover
+    from .fn_graphs import inputs, programs, run
 
 
 @pytest.fixture(autouse=True)
