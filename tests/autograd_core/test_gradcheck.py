@@ -28,9 +28,9 @@ def test_passes_on_random_smooth_graphs(program, xs):
     f = lambda *vs: run(program, vs)  # noqa: E731
     vs = [Value(x) for x in xs]
     out = f(*vs)
-    assume(math.isfinite(out.data) and abs(out.data) < 1e6)
+    assume(math.isfinite(out.data) and abs(out.data) < 1e3)
     kinks = [n for n in __import__("autograd_core").topological_order(out)
-             if n.op in ("ReLU", "abs") and abs(n.parents[0].data) < 1e-3]
+             if n.op in ("ReLU", "abs") and abs(n.parents[0].data) < 1e-2]
     assume(not kinks)
     assert gradcheck(f, *xs) is True
 
