@@ -336,7 +336,14 @@ def numpy_namespace() -> dict[str, Callable[..., Any]]:
         return np.sin(x)
 
     def power(x: Any, y: Any) -> Any:
-        return np.power(np.asarray(x, dtype=np.float64), y)
+        x = np.asarray(x, dtype=np.float64)
+        r = np.power(x, y)
+        if np.isneginf(x).any():
+            # np.power with a scalar exponent 0.5 takes a sqrt shortcut: (-inf) ** 0.5 would be nan,
+            # where IEEE pow (and the float helper) gives inf; the general loop gets it right
+            y_full = np.array(np.broadcast_to(np.asarray(y, dtype=np.float64), np.broadcast_shapes(x.shape, np.shape(y))))
+            r = np.power(x, y_full)
+        return r
 
     ns: dict[str, Callable[..., Any]] = {
         "div": np.divide,

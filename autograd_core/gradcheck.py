@@ -79,9 +79,11 @@ def _close(a: float, n: float, atol: float, rtol: float) -> bool:
 
 
 def _central(fn: Callable[[list[float]], float], xs: list[float], i: int, eps: float) -> float:
+    """(fn(x + h·eᵢ) − fn(x − h·eᵢ)) / 2h, with h the step the floats actually took
+    (at |x| ≫ 1 the rounded x ± eps are not 2·eps apart)."""
     hi = list(xs); hi[i] = xs[i] + eps
     lo = list(xs); lo[i] = xs[i] - eps
-    return (fn(hi) - fn(lo)) / (2.0 * eps)
+    return (fn(hi) - fn(lo)) / (hi[i] - lo[i])
 
 
 def _data(x: Any, where: str) -> float:
