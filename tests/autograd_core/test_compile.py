@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd_core import Value, as_value, compile, value_and_grad
+from autograd_core import Value, as_value, compile, topological_order, value_and_grad
 try:  # the random-graph helpers next to this file (plain or package-style test imports)
     from fn_graphs import inputs, programs, run
 except ImportError:  # pragma: no cover
@@ -18,12 +18,12 @@ def same(a, b):
     return a == b or (a != a and b != b)
 
 
-def near(a, b):
+def near(a, b, rel=1e-12):
     if a != a or b != b:
         return a != a and b != b
     if math.isinf(a) or math.isinf(b):
         return a == b
-    return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
 
 
 def test_matches_value_and_grad_and_traces_once():
@@ -68,10 +68,16 @@ def test_numpy_batch_matches_per_sample_graph(program, xs):
     values, grads = cf(*batch)
     assert values.shape == (7,) and all(g.shape == (7,) for g in grads)
     for k in range(7):
-        ref_value, ref_grads = value_and_grad(f, argnums)(*[float(b[k]) for b in batch])
-        assert near(float(values[k]), ref_value), (k, values[k], ref_value)
+        point = [float(b[k]) for b in batch]
+        ref_value, ref_grads = value_and_grad(f, argnums)(*point)
+        # NumPy's exp/tanh/pow may differ from libm's by an ulp; sin or cos of a large number
+        # amplifies that, so ill-conditioned graphs are compared to a looser tolerance
+        largest = max((abs(n.data) for n in topological_order(f(*[Value(x) for x in point]))
+                       if math.isfinite(n.data)), default=0.0)
+        rel = 1e-12 if largest <= 100.0 else 1e-7
+        assert near(float(values[k]), ref_value, rel), (k, values[k], ref_value)
         for g, r in zip(grads, ref_grads):
-            assert near(float(g[k]), r), (k, g[k], r)
+            assert near(float(g[k]), r, rel), (k, g[k], r)
 
 
 def test_numpy_ieee_results_without_warnings():
