@@ -6,7 +6,7 @@ edge, e.g.::
 
     v4 = tanh(v3)  # tanh → 'o'
     ...
-    d3 = d4 * (1.0 - v4 * v4)  # tanh: d('n') += d('o') · ∂(tanh(a))/∂a = 1 − tanh²(a) = 1 − out²
+    d3 = d4 * (1.0 - v4 * v4)  # tanh, ∂(tanh(a))/∂a = 1 − tanh²(a) = 1 − out²: d('n') += d('o') · (1 − out²)
 
 Every expression is the op table's own ``forward`` or ``local`` string with the
 generated names put in for ``a``, ``b`` and ``out``; the helpers (``div``,
@@ -242,8 +242,8 @@ def generate(
                 assigned.add(p)
             if local != "1.0":
                 helpers |= used
-            rule = f"{op.pretty[k]}"
-            emit(line + note(f"{op.name}: d({tag(p)}) += d({tag(node)}) · ({rule})"))
+            short = op.pretty[k].split("=")[-1].strip()  # "1 − tanh²(a) = 1 − out²" -> "1 − out²"
+            emit(line + note(f"{op.name}, {op.rule(k)}: d({tag(p)}) += d({tag(node)}) · ({short})"))
 
     if all_nodes:
         values = ", ".join(f"v{i}" for i in range(len(order)))

@@ -47,7 +47,7 @@ def test_neuron_source_reads_like_the_math():
     # one line per node forward, one per edge backward
     assert sum(1 for l in lines if re.match(r"\s+v\d+ = ", l)) == 6
     assert sum(1 for l in lines if re.match(r"\s+d\d+ = ", l)) == 1 + 5
-    tanh_line = next(l for l in lines if "tanh:" in l)
+    tanh_line = next(l for l in lines if "# tanh, ∂(tanh(a))/∂a" in l)
     assert "(1.0 - v5 * v5)" in tanh_line and "d('n')" in tanh_line and "1 − out²" in tanh_line
     assert "tanh = _FLOAT_NS['tanh']" in src
     assert any("input" in l and "'x1'" in l for l in lines)
