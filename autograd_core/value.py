@@ -12,6 +12,7 @@ the forward rule and the local derivatives.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from typing import Any, Callable, Union
@@ -24,20 +25,23 @@ __all__ = ["Value", "Number", "apply_op", "as_value", "local_value_fn"]
 
 Number = Union[int, float]
 _new = object.__new__
+_next_seq = itertools.count(1).__next__  # atomic under the GIL
+_MANY = object()  # in ``_b``: ``_a`` holds the whole parents tuple (ops of 3+ inputs)
 
 
 def _to_float(data: Any) -> float:
     """``data`` as a float, or TypeError naming its type."""
-    if type(data) is float:
+    t = type(data)
+    if t is float:
         return data
-    if isinstance(data, numbers.Real):
+    if t is int or t is bool or isinstance(data, numbers.Real):
         try:
             return float(data)
         except OverflowError:  # an int too large for a double: IEEE says ±inf
             return math.inf if data > 0 else -math.inf
     raise TypeError(
         f"Value data must be a real number (int, float, bool or another numbers.Real), "
-        f"got {type(data).__name__}: {data!r:.60}"
+        f"got {t.__name__}: {data!r:.60}"
     )
 
 
@@ -54,7 +58,17 @@ class Value:
     ``>``, ``>=`` compare ``data`` and return a bool, which records nothing.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "__weakref__")
+    # Parents live in two slots rather than a tuple: a tuple per node is one more
+    # object for the cycle collector to track, which doubles the cost of building
+    # a large graph. ``_a``/``_b`` are the first and second parent (None when
+    # absent); an op of three or more inputs keeps the tuple in ``_a`` and
+    # ``_MANY`` in ``_b``. ``parents`` gives the tuple either way.
+    #
+    # ``_seq`` is the creation number of an op node (0 for a leaf): parents are
+    # always made before their children, so creation order is a topological
+    # order, found without a post-order walk. ``_adj`` is the reverse sweep's
+    # accumulator (see backward.py): 0.0 whenever no sweep is running.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_seq", "_adj", "__weakref__")
     # NumPy scalars on the left defer to our reflected operators.
     __array_ufunc__ = None
 
@@ -69,7 +83,10 @@ class Value:
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.label = label
         self._op: Op | None = None
-        self._parents: tuple[Value, ...] = ()
+        self._a: Any = None
+        self._b: Any = None
+        self._seq = 0
+        self._adj = 0.0
 
     # ------------------------------------------------------------------ graph
     @property
@@ -86,7 +103,15 @@ class Value:
     @property
     def parents(self) -> tuple["Value", ...]:
         """The inputs of the op that made this node, in argument order."""
-        return self._parents
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        if b is _MANY:
+            return a
+        return (a, b)
 
     @property
     def is_leaf(self) -> bool:
@@ -235,38 +260,50 @@ def as_value(x: Any) -> Value:
 
 def _const(x: Any) -> Value | None:
     """A number as a constant leaf; None for something that is not a real number."""
-    if isinstance(x, Value):
+    if type(x) is float:
+        data = x
+    elif isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real):
-        v = _new(Value)
-        v.data = _to_float(x)
-        v.grad = 0.0
-        v.label = ""
-        v._op = None
-        v._parents = ()
-        return v
-    return None
-
-
-def _record(op: Op, parents: tuple[Value, ...], data: float) -> Value:
-    """The new node: records ``parents`` unless the mode says otherwise."""
+    else:
+        try:
+            data = _to_float(x)
+        except TypeError:
+            return None
     v = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v.grad = v._adj = 0.0
     v.label = ""
-    mode = _MODE.get()
-    if mode is DEFAULT_MODE or mode.grad_enabled:
-        v._op = op
-        v._parents = parents
+    v._op = v._a = v._b = None
+    v._seq = 0
+    return v
+
+
+def _finish(v: Value, op: Op, parents: tuple[Value, ...], mode: Any) -> Value:
+    """The slow path of node creation, for a mode other than the default."""
+    if mode.grad_enabled:
+        _link(v, op, parents)
     else:
-        v._op = None
-        v._parents = ()
-    if mode is not DEFAULT_MODE and mode.anomaly is not None:
+        v._op = v._a = v._b = None
+        v._seq = 0
+    if mode.anomaly is not None:
         mode.anomaly.on_create(v, op, parents)
     return v
 
 
+def _link(v: Value, op: Op, parents: tuple[Value, ...]) -> None:
+    v._op = op
+    v._seq = _next_seq()
+    n = len(parents)
+    if n == 1:
+        v._a, v._b = parents[0], None
+    elif n == 2:
+        v._a, v._b = parents
+    else:
+        v._a, v._b = parents, _MANY
+
+
 def _binary(op: Op, a: Any, b: Any) -> Any:
+    """a (op) b for Values or numbers; NotImplemented for anything else."""
     if type(a) is not Value:
         a = _const(a)
         if a is None:
@@ -275,11 +312,33 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
         b = _const(b)
         if b is None:
             return NotImplemented
-    return _record(op, (a, b), op.forward_float(a.data, b.data))
+    v = _new(Value)
+    v.data = op.forward_float(a.data, b.data)
+    v.grad = v._adj = 0.0
+    v.label = ""
+    mode = _MODE.get()
+    if mode is DEFAULT_MODE:  # the fast path: record and return
+        v._op = op
+        v._a = a
+        v._b = b
+        v._seq = _next_seq()
+        return v
+    return _finish(v, op, (a, b), mode)
 
 
 def _unary(op: Op, a: Value) -> Value:
-    return _record(op, (a,), op.forward_float(a.data))
+    v = _new(Value)
+    v.data = op.forward_float(a.data)
+    v.grad = v._adj = 0.0
+    v.label = ""
+    mode = _MODE.get()
+    if mode is DEFAULT_MODE:
+        v._op = op
+        v._a = a
+        v._b = None
+        v._seq = _next_seq()
+        return v
+    return _finish(v, op, (a,), mode)
 
 
 def apply_op(op: Op | str, *inputs: Any) -> Value:
@@ -296,7 +355,15 @@ def apply_op(op: Op | str, *inputs: Any) -> Value:
                 f"op {op.name!r}: input {i} must be a Value or a real number, got {type(x).__name__}"
             )
         parents.append(v)
-    return _record(op, tuple(parents), op.forward_float(*(p.data for p in parents)))
+    v = _new(Value)
+    v.data = op.forward_float(*[p.data for p in parents])
+    v.grad = v._adj = 0.0
+    v.label = ""
+    mode = _MODE.get()
+    if mode is DEFAULT_MODE:
+        _link(v, op, tuple(parents))
+        return v
+    return _finish(v, op, tuple(parents), mode)
 
 
 # --------------------------------------------------------------------------- #
