@@ -13,7 +13,8 @@ topological order. A plain walk gathers the nodes that reach the output and
 one sort orders them; no post-order bookkeeping is needed.
 
 The hot sweep goes further and needs no separate walk: it pops op nodes from a
-max-heap of creation numbers, discovering parents as it goes.
+max-heap of creation numbers, discovering parents as it goes, and each op's
+step is generated from its op-table entry (kernels.py).
 
 Where the adjoints live: the hot float sweep accumulates into each node's
 ``_adj`` slot (0.0 outside a sweep) instead of a dict, which halves its cost.
@@ -26,11 +27,12 @@ from __future__ import annotations
 
 import numbers
 import threading
-from heapq import heappop as _heappop, heappush as _heappush
+from heapq import heappop as _heappop
 from operator import attrgetter
 from typing import Any, Callable, Optional
 
 from .modes import DEFAULT_MODE, _MODE
+from .kernels import sweep_step
 from .value import _MANY, Value, local_value_fn
 
 __all__ = ["topological_order", "reverse_sweep", "backward", "zero_grad", "leaves", "Observer"]
@@ -158,75 +160,48 @@ def _sweep_floats(root: Value, seed: float, out: Optional[dict[Value, float]]) -
 
     Op nodes are taken from a max-heap of creation numbers, so the walk that
     finds them and the sweep are one pass: a node is popped only after every
-    node created later, hence after all of its children. Each node's adjoint
-    then goes into ``out[node]``, or, when ``out`` is None, is added into
-    ``node.grad``.
+    node created later, hence after all of its children, so its adjoint is
+    complete. Each op's step (generated from its op-table entry, see
+    kernels.py) adds ``upstream · local`` into each parent and queues the
+    parents not seen yet; leaves are kept aside and settled at the end. Each
+    adjoint goes into ``out[node]``, or, when ``out`` is None, into ``node.grad``.
     """
-    reached = [root]  # leaves may repeat here; the second visit moves 0.0
-    keep = reached.append
+    kept: list[Value] = []  # leaves, possibly repeated: a second visit moves 0.0
+    keep = kept.append
     with _SWEEP_LOCK:
         try:
             root._adj = seed
-            if root._op is not None:
-                pending = {root._seq: root}
+            s = root._seq
+            if not s:
+                keep(root)
+            else:
+                pending = {s: root}
                 take = pending.pop
-                heap = [-root._seq]
+                heap = [-s]
                 while heap:
                     node = take(-_heappop(heap))
                     g = node._adj
-                    a = node._a
-                    b = node._b
-                    if b is None:
-                        (la,) = node._op.local_float(a.data, node.data)
-                        a._adj += g * la
-                        s = a._seq
-                        if not s:
-                            keep(a)
-                        elif s not in pending:
-                            pending[s] = a
-                            _heappush(heap, -s)
-                            keep(a)
-                    elif b is not _MANY:
-                        la, lb = node._op.local_float(a.data, b.data, node.data)
-                        a._adj += g * la
-                        b._adj += g * lb
-                        s = a._seq
-                        if not s:
-                            keep(a)
-                        elif s not in pending:
-                            pending[s] = a
-                            _heappush(heap, -s)
-                            keep(a)
-                        s = b._seq
-                        if not s:
-                            keep(b)
-                        elif s not in pending:
-                            pending[s] = b
-                            _heappush(heap, -s)
-                            keep(b)
-                    else:
-                        locs = node._op.local_float(*[p.data for p in a], node.data)
-                        for p, l in zip(a, locs):
-                            p._adj += g * l
-                            s = p._seq
-                            if not s:
-                                keep(p)
-                            elif s not in pending:
-                                pending[s] = p
-                                _heappush(heap, -s)
-                                keep(p)
-            if out is None:
-                for node in reached:
-                    node.grad += node._adj
                     node._adj = 0.0
-            else:
-                for node in reached:
-                    if node not in out:
-                        out[node] = node._adj
-                        node._adj = 0.0
-        finally:
-            for node in reached:  # after an error (or KeyboardInterrupt) mid-sweep
+                    if out is None:
+                        node.grad += g
+                    else:
+                        out[node] = g
+                    op = node._op
+                    (op.sweep_step or sweep_step(op))(node, g, pending, heap, keep)
+            for node in kept:
+                if out is None:
+                    node.grad += node._adj
+                elif node not in out:
+                    out[node] = node._adj
                 node._adj = 0.0
+        except BaseException:
+            _reset(root)  # an error (or KeyboardInterrupt) mid-sweep: restore _adj == 0.0
+            raise
+
+
+def _reset(root: Value) -> None:
+    for node in _gather((root,))[1]:
+        node._adj = 0.0
 
 
 def _sweep_general(root: Value, seed: Any, create_graph: bool, observer: Optional[Observer]) -> dict[Value, Any]:

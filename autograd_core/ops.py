@@ -207,6 +207,7 @@ class Op:
     forward_float: Callable[..., float] = field(init=False, repr=False)
     local_float: Callable[..., tuple] = field(init=False, repr=False)
     local_value: Callable[..., tuple] | None = field(default=None, init=False, repr=False)
+    sweep_step: Callable[..., None] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():

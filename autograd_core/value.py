@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 from . import ops as _ops
 from .modes import DEFAULT_MODE, _MODE
@@ -132,87 +132,41 @@ class Value:
 
         backward(self, gradient)
 
-    # ------------------------------------------------------------- arithmetic
-    def __add__(self, other: Any) -> "Value":
-        return _binary(_ops.ADD, self, other)
+    # ------------------------------------------------- arithmetic, functions
+    # The operators and functions are generated from the op table after the
+    # class (see the end of this module and kernels.py); declared here for
+    # type checkers and readers.
+    if TYPE_CHECKING:
+        def __add__(self, other: Number | Value) -> Value: ...
+        def __radd__(self, other: Number) -> Value: ...
+        def __sub__(self, other: Number | Value) -> Value: ...
+        def __rsub__(self, other: Number) -> Value: ...
+        def __mul__(self, other: Number | Value) -> Value: ...
+        def __rmul__(self, other: Number) -> Value: ...
+        def __truediv__(self, other: Number | Value) -> Value: ...
+        def __rtruediv__(self, other: Number) -> Value: ...
+        def __rpow__(self, other: Number) -> Value: ...
+        def __neg__(self) -> Value: ...
+        def __abs__(self) -> Value: ...
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+        def abs(self) -> Value: ...
+        def softplus(self) -> Value: ...
 
-    def __radd__(self, other: Any) -> "Value":
-        return _binary(_ops.ADD, other, self)
+    def __pow__(self, other: Number | Value) -> Value:
+        """self ** other. A plain-number exponent is a constant: its derivative is not taken."""
+        if isinstance(other, Value):
+            return _pow_value(self, other)
+        return _pow_const(self, other)
 
-    def __sub__(self, other: Any) -> "Value":
-        return _binary(_ops.SUB, self, other)
-
-    def __rsub__(self, other: Any) -> "Value":
-        return _binary(_ops.SUB, other, self)
-
-    def __mul__(self, other: Any) -> "Value":
-        return _binary(_ops.MUL, self, other)
-
-    def __rmul__(self, other: Any) -> "Value":
-        return _binary(_ops.MUL, other, self)
-
-    def __truediv__(self, other: Any) -> "Value":
-        return _binary(_ops.DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> "Value":
-        return _binary(_ops.DIV, other, self)
-
-    def __pow__(self, other: Any) -> "Value":
-        # a plain-number exponent is a constant: its derivative is not taken
-        return _binary(_ops.POW if isinstance(other, Value) else _ops.POWC, self, other)
-
-    def __rpow__(self, other: Any) -> "Value":
-        return _binary(_ops.POW, other, self)
-
-    def __neg__(self) -> "Value":
-        return _unary(_ops.NEG, self)
-
-    def __pos__(self) -> "Value":
+    def __pos__(self) -> Value:
         return self
-
-    def __abs__(self) -> "Value":
-        return _unary(_ops.ABS, self)
-
-    # -------------------------------------------------------------- functions
-    def exp(self) -> "Value":
-        """e^x; d/dx = e^x."""
-        return _unary(_ops.EXP, self)
-
-    def log(self) -> "Value":
-        """ln x; d/dx = 1/x. log(0) = -inf, log(x < 0) = nan."""
-        return _unary(_ops.LOG, self)
-
-    def tanh(self) -> "Value":
-        """tanh x; d/dx = 1 − tanh² x."""
-        return _unary(_ops.TANH, self)
-
-    def sigmoid(self) -> "Value":
-        """σ(x) = 1/(1 + e^−x), computed stably; d/dx = σ(x)(1 − σ(x))."""
-        return _unary(_ops.SIGMOID, self)
-
-    def relu(self) -> "Value":
-        """max(x, 0); d/dx = 1 for x > 0, else 0 (relu'(0) = 0, as in PyTorch)."""
-        return _unary(_ops.RELU, self)
-
-    def sqrt(self) -> "Value":
-        """√x; d/dx = 1/(2√x). sqrt(x < 0) = nan."""
-        return _unary(_ops.SQRT, self)
-
-    def sin(self) -> "Value":
-        """sin x; d/dx = cos x."""
-        return _unary(_ops.SIN, self)
-
-    def cos(self) -> "Value":
-        """cos x; d/dx = −sin x."""
-        return _unary(_ops.COS, self)
-
-    def abs(self) -> "Value":
-        """|x|; d/dx = sign(x) (abs'(0) = 0, as in PyTorch)."""
-        return _unary(_ops.ABS, self)
-
-    def softplus(self) -> "Value":
-        """ln(1 + e^x), computed stably; d/dx = σ(x)."""
-        return _unary(_ops.SOFTPLUS, self)
 
     # ---------------------------------------------------------- conversions
     def __float__(self) -> float:
@@ -302,45 +256,6 @@ def _link(v: Value, op: Op, parents: tuple[Value, ...]) -> None:
         v._a, v._b = parents, _MANY
 
 
-def _binary(op: Op, a: Any, b: Any) -> Any:
-    """a (op) b for Values or numbers; NotImplemented for anything else."""
-    if type(a) is not Value:
-        a = _const(a)
-        if a is None:
-            return NotImplemented
-    if type(b) is not Value:
-        b = _const(b)
-        if b is None:
-            return NotImplemented
-    v = _new(Value)
-    v.data = op.forward_float(a.data, b.data)
-    v.grad = v._adj = 0.0
-    v.label = ""
-    mode = _MODE.get()
-    if mode is DEFAULT_MODE:  # the fast path: record and return
-        v._op = op
-        v._a = a
-        v._b = b
-        v._seq = _next_seq()
-        return v
-    return _finish(v, op, (a, b), mode)
-
-
-def _unary(op: Op, a: Value) -> Value:
-    v = _new(Value)
-    v.data = op.forward_float(a.data)
-    v.grad = v._adj = 0.0
-    v.label = ""
-    mode = _MODE.get()
-    if mode is DEFAULT_MODE:
-        v._op = op
-        v._a = a
-        v._b = None
-        v._seq = _next_seq()
-        return v
-    return _finish(v, op, (a,), mode)
-
-
 def apply_op(op: Op | str, *inputs: Any) -> Value:
     """Apply an op of the table (an ``Op`` or its name) to Values or numbers."""
     if isinstance(op, str):
@@ -419,3 +334,25 @@ def local_value_fn(op: Op) -> Callable[..., tuple]:
     if fn is None:
         fn = op.local_value = op.compile_local(VALUE_NS)
     return fn
+
+
+# --------------------------------------------------------------------------- #
+# Operators and functions, generated from the op table
+# --------------------------------------------------------------------------- #
+from .kernels import forward_method  # noqa: E402  (needs the names above)
+
+for _dunder, _op, _reflected in [
+    ("__add__", _ops.ADD, False), ("__radd__", _ops.ADD, True),
+    ("__sub__", _ops.SUB, False), ("__rsub__", _ops.SUB, True),
+    ("__mul__", _ops.MUL, False), ("__rmul__", _ops.MUL, True),
+    ("__truediv__", _ops.DIV, False), ("__rtruediv__", _ops.DIV, True),
+    ("__rpow__", _ops.POW, True),
+    ("__neg__", _ops.NEG, False), ("__abs__", _ops.ABS, False),
+]:
+    setattr(Value, _dunder, forward_method(_op, reflected=_reflected, name=_dunder))
+for _op in (_ops.EXP, _ops.LOG, _ops.TANH, _ops.SIGMOID, _ops.RELU, _ops.SQRT,
+            _ops.SIN, _ops.COS, _ops.ABS, _ops.SOFTPLUS):
+    setattr(Value, _op.name, forward_method(_op))
+_pow_value = forward_method(_ops.POW, name="__pow__")
+_pow_const = forward_method(_ops.POWC, name="__pow__")
+del _dunder, _op, _reflected
