@@ -68,15 +68,19 @@ def _kernel(self):
     return _finish(v, OP, (self,), mode)
 """
 
-# A parent whose creation number is 0 is a leaf: it only collects its adjoint
-# (``keep``). Any other parent is queued once, by creation number, on the heap.
+# A parent whose creation number is 0 is a leaf: it only collects its adjoint,
+# and is kept aside for the end of the sweep on its first visit (a leaf whose
+# adjoint is still exactly 0.0 may be kept twice; the second time moves 0.0).
+# Any other parent is queued once, by creation number, on the heap.
 _QUEUE = """\
     s = {P}._seq
     if not s:
-        keep({P})
+        if {P}._adj == 0.0:
+            keep({P})
     elif s not in pending:
         pending[s] = {P}
         heappush(heap, -s)
+    {P}._adj += g * l{i}
 """
 
 _STEP_HEAD = """\
@@ -147,8 +151,7 @@ def sweep_step(op: Op) -> Callable[..., None]:
     lines = [_STEP_HEAD.format(unpack=unpack)]
     # every local derivative is evaluated before any accumulator moves (a * a)
     lines += [f"    l{i} = {expr}\n" for i, expr in enumerate(op.local)]
-    lines += [f"    {N}._adj += g * l{i}\n" for i, N in enumerate(names)]
-    lines += [_QUEUE.format(P=N) for N in names]
+    lines += [_QUEUE.format(P=N, i=i) for i, N in enumerate(names)]
     step = _build("".join(lines), _namespace(op, value_module), "step")
     op.sweep_step = step
     return step
