@@ -312,10 +312,19 @@ def _v_xlogy(x: Any, y: Any) -> Any:
     return _ops.fxlogy(x, y)
 
 
+def _v_xpow(x: Any, a: Any, e: Any) -> Any:
+    if _data_of(x) == 0.0:
+        return 0.0
+    if isinstance(x, Value) or isinstance(a, Value) or isinstance(e, Value):
+        return x * _v_pow(a, e)
+    return _ops.fxpow(x, a, e)
+
+
 VALUE_NS: dict[str, Callable[..., Any]] = {
     "div": _v_div,
     "pow": _v_pow,
     "xlogy": _v_xlogy,
+    "xpow": _v_xpow,
     # piecewise-constant derivatives are constants: their own derivative is 0
     "step": lambda x: _ops.fstep(_data_of(x)),
     "sign": lambda x: _ops.fsign(_data_of(x)),
