@@ -6,8 +6,8 @@ made from (``parents``, in argument order, so ``a + a`` keeps both edges). It
 references nothing else: no closure points back at the node, so a graph is
 freed by reference counting the moment its output is dropped.
 
-Every operator here is a thin call into the op table (``ops.py``), which holds
-the forward rule and the local derivatives.
+The operators and functions are generated from the op table (``ops.py``, the
+one place that holds each forward rule and local derivative) by ``kernels.py``.
 """
 
 from __future__ import annotations
@@ -223,6 +223,11 @@ def _const(x: Any) -> Value | None:
             data = _to_float(x)
         except TypeError:
             return None
+    return _leaf(data)
+
+
+def _leaf(data: float) -> Value:
+    """A new leaf holding the float ``data``, without validation."""
     v = _new(Value)
     v.data = data
     v.grad = v._adj = 0.0
@@ -236,7 +241,7 @@ def _finish(v: Value, op: Op, parents: tuple[Value, ...], mode: Any) -> Value:
     """The slow path of node creation, for a mode other than the default."""
     if mode.grad_enabled:
         _link(v, op, parents)
-    else:
+    else:  # a leaf: no parents recorded
         v._op = v._a = v._b = None
         v._seq = 0
     if mode.anomaly is not None:
@@ -270,10 +275,7 @@ def apply_op(op: Op | str, *inputs: Any) -> Value:
                 f"op {op.name!r}: input {i} must be a Value or a real number, got {type(x).__name__}"
             )
         parents.append(v)
-    v = _new(Value)
-    v.data = op.forward_float(*[p.data for p in parents])
-    v.grad = v._adj = 0.0
-    v.label = ""
+    v = _leaf(op.forward_float(*[p.data for p in parents]))
     mode = _MODE.get()
     if mode is DEFAULT_MODE:
         _link(v, op, tuple(parents))
