@@ -18,6 +18,8 @@ The generated source of any kernel is available as ``kernel.__source__``.
 
 from __future__ import annotations
 
+import linecache
+import os
 from heapq import heappush
 from typing import Any, Callable
 
@@ -26,6 +28,8 @@ from .modes import DEFAULT_MODE, _MODE
 from .ops import Op
 
 __all__ = ["forward_method", "sweep_step"]
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 _BINARY = """\
 def _kernel(self, other):
@@ -106,9 +110,14 @@ def _namespace(op: Op, value_module: Any) -> dict[str, Any]:
     return ns
 
 
-def _build(src: str, ns: dict[str, Any], fname: str) -> Callable[..., Any]:
-    # defined as _kernel so it can never shadow a helper of the same name (tanh)
-    exec(compile(src, f"<kernel {fname}>", "exec"), ns)
+def _build(src: str, ns: dict[str, Any], fname: str, opname: str) -> Callable[..., Any]:
+    # Defined as _kernel so it can never shadow a helper of the same name (tanh).
+    # The file name lies inside the package, so code that tells engine frames
+    # from user frames by path (anomaly mode) sees kernels as engine code, and
+    # linecache holds the source, so tracebacks show the generated line.
+    filename = os.path.join(_HERE, f"<kernel {opname}.{fname}>")
+    exec(compile(src, filename, "exec"), ns)
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     fn = ns.pop("_kernel")
     fn.__name__ = fn.__qualname__ = fname
     fn.__source__ = src.replace("def _kernel(", f"def {fname}(", 1)
@@ -127,7 +136,7 @@ def forward_method(op: Op, *, reflected: bool = False, name: str | None = None, 
         src = _UNARY.format(forward=op.forward)
     else:
         raise ValueError(f"op {op.name!r}: forward methods are made for unary and binary ops")
-    fn = _build(src, _namespace(op, value_module), fname)
+    fn = _build(src, _namespace(op, value_module), fname, op.name)
     fn.__doc__ = doc or f"{op.doc or op.name}: {op.formula}; " + "; ".join(op.rule(i) for i in range(op.arity))
     return fn
 
@@ -152,6 +161,6 @@ def sweep_step(op: Op) -> Callable[..., None]:
     # every local derivative is evaluated before any accumulator moves (a * a)
     lines += [f"    l{i} = {expr}\n" for i, expr in enumerate(op.local)]
     lines += [_QUEUE.format(P=N, i=i) for i, N in enumerate(names)]
-    step = _build("".join(lines), _namespace(op, value_module), "step")
+    step = _build("".join(lines), _namespace(op, value_module), "step", op.name)
     op.sweep_step = step
     return step
