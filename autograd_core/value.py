@@ -307,19 +307,24 @@ def _v_pow(x: Any, y: Any) -> Any:
 
 
 def _v_xlogy(x: Any, y: Any) -> Any:
-    if _data_of(x) == 0.0:
+    if not (isinstance(x, Value) or isinstance(y, Value)):
+        return _ops.fxlogy(x, y)
+    log_y = as_value(y).log()
+    # x·ln y is 0 where x == 0, even where ln y = -inf. Only there is the result
+    # a constant: elsewhere it stays a graph, so higher derivatives through x
+    # survive (masking every x == 0 would cut them, as PyTorch's pow does).
+    if _data_of(x) == 0.0 and not math.isfinite(log_y.data):
         return 0.0
-    if isinstance(x, Value) or isinstance(y, Value):
-        return x * as_value(y).log()
-    return _ops.fxlogy(x, y)
+    return x * log_y
 
 
 def _v_xpow(x: Any, a: Any, e: Any) -> Any:
-    if _data_of(x) == 0.0:
+    if not (isinstance(x, Value) or isinstance(a, Value) or isinstance(e, Value)):
+        return _ops.fxpow(x, a, e)
+    power = _v_pow(a, e)
+    if _data_of(x) == 0.0 and not math.isfinite(_data_of(power)):  # as in _v_xlogy
         return 0.0
-    if isinstance(x, Value) or isinstance(a, Value) or isinstance(e, Value):
-        return x * _v_pow(a, e)
-    return _ops.fxpow(x, a, e)
+    return x * power
 
 
 VALUE_NS: dict[str, Callable[..., Any]] = {

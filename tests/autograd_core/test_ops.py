@@ -175,3 +175,20 @@ def test_each_op_rule_reads_as_math():
     assert get_op("tanh").rule(0).endswith("1 − out²")
     for op in OPS.values():
         assert op.doc and op.formula and len(op.pretty) == op.arity
+
+
+def test_pow_rules_keep_higher_derivatives_where_the_exponent_is_zero():
+    """f = (1 + x²)^tanh(x) = 1 + x³ + O(x⁵): f'''(0) = 6 needs ∂(a^b)/∂a = b·a^(b−1) to stay
+    a graph at b = 0 (a constant 0 there, as PyTorch masks it, would give 2)."""
+    from autograd_core import reverse_sweep
+
+    x = Value(0.0)
+    f = (1.0 + x * x) ** x.tanh()
+    d1 = reverse_sweep(f, create_graph=True)[x]
+    d2 = reverse_sweep(d1, create_graph=True)[x]
+    d3 = reverse_sweep(d2)[x]
+    assert d1.data == 0.0 and d2.data == 0.0 and d3 == pytest.approx(6.0, rel=1e-12)
+    # and the first derivative at a = 0, b = 0 is still PyTorch's 0, not 0·inf = nan
+    a, b = Value(0.0), Value(0.0)
+    g = reverse_sweep(a ** b, create_graph=True)
+    assert g[a] == 0.0 or g[a].data == 0.0
