@@ -341,6 +341,7 @@ def draw_dot(
     highlight: Iterable[Value] = (),
     highlight_edges: Iterable[tuple[Value, int]] = (),
     title: str = "",
+    names: Optional[Mapping[Value, str]] = None,
 ) -> Graph:
     """The graph that computes ``root`` as a :class:`Graph` (a ``graphviz.Digraph``).
 
@@ -361,6 +362,7 @@ def draw_dot(
       so (``None``: no cap).
     - ``highlight`` / ``highlight_edges``: Values and (node, argument index)
       edges drawn in red (the frame-by-frame view uses these).
+    - ``names``: display names overriding labels (e.g. ``explain``'s n1, n2, ...).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot expects a Value, got {type(root).__name__}")
@@ -459,7 +461,7 @@ def draw_dot(
             role = _role(v, root, is_param)
             fields = []
             if role != "constant":  # a constant is just its number
-                fields.append(escape_record(v.label))
+                fields.append(escape_record(names.get(v, v.label) if names is not None else v.label))
             fields.append(escape_record(f"data {_fmt(v.data, precision)}"))
             if show_grad:
                 fields.append(escape_record(f"grad {_grad_text(v, grads, precision)}"))
