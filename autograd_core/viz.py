@@ -69,6 +69,11 @@ RENDER_HINT = (
 _RECORD_SPECIAL = set('\\{}|<>" ')
 
 
+def _is_control(ch: str) -> bool:
+    """Control characters and Unicode line separators: drawn as a space."""
+    return ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029"
+
+
 def escape_record(text: str) -> str:
     """``text`` as one literal field of a DOT record label (inside a quoted string).
 
@@ -81,7 +86,7 @@ def escape_record(text: str) -> str:
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
-        elif ch < " " or ch == "\x7f":
+        elif _is_control(ch):
             out.append("\\ ")
         else:
             out.append(ch)
@@ -96,7 +101,7 @@ def escape_text(text: str) -> str:
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
-        elif ch < " " or ch == "\x7f":
+        elif _is_control(ch):
             out.append(" ")
         else:
             out.append(ch)
@@ -167,7 +172,10 @@ def render_svg(source: str, renderer: Optional[str] = None, timeout: float = 60.
     choice = find_renderer(renderer)
     if choice is None:
         wanted = renderer or os.environ.get("AUTOGRAD_CORE_RENDERER")
-        why = f"renderer {wanted!r} not available" if wanted else "no renderer found"
+        if wanted == "none":
+            why = "rendering is turned off (renderer 'none')"
+        else:
+            why = f"renderer {wanted!r} not available" if wanted else "no renderer found"
         raise RenderError(f"{why}. {RENDER_HINT}")
     name, exe = choice
     try:
