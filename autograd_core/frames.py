@@ -181,6 +181,7 @@ class Frames:
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"Frames.save writes an .html page, got {path.name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.to_html(title), encoding="utf-8")
         return path
 

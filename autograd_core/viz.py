@@ -236,6 +236,8 @@ class Graph(graphviz.Digraph):
     def save(self, path: Union[str, os.PathLike], renderer: Optional[str] = None) -> Path:
         """Write the picture: ``.svg`` renders, ``.dot``/``.gv`` writes the source."""
         path = Path(path)
+        if path.suffix.lower() in (".dot", ".gv", ".svg"):
+            path.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix.lower() in (".dot", ".gv"):
             path.write_text(self.source, encoding="utf-8")
         elif path.suffix.lower() == ".svg":

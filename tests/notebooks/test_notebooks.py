@@ -97,3 +97,15 @@ def test_notebook_runs_and_its_results_hold(path):
     check = CHECKS.get(path.stem)
     if check is not None:
         check(results)
+
+
+def test_without_a_renderer_a_notebook_shows_dot_text_and_a_hint(monkeypatch):
+    """No Graphviz at all: pictures become their DOT text plus a one-line hint, never a traceback."""
+    monkeypatch.setenv("AUTOGRAD_CORE_RENDERER", "none")
+    nb, _ = execute(NOTEBOOKS / "02_computational_graphs.ipynb")
+    htmls = [o["data"].get("text/html", "") for c in nb.cells if c.cell_type == "code"
+             for o in c.outputs if o.get("output_type") in ("display_data", "execute_result")]
+    fallbacks = [h for h in htmls if "agc-no-render" in h]
+    assert len(fallbacks) >= 3
+    assert all("pip install graphviz-pure" in h and "digraph autograd" in h for h in fallbacks)
+    assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
