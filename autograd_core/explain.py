@@ -59,6 +59,13 @@ def node_names(root: Value, names: Optional[Mapping[Value, str]] = None) -> dict
     return out
 
 
+def _md_cell(latex: str) -> str:
+    """LaTeX inside a Markdown table cell: only the pipe needs escaping (GFM)."""
+    return latex.replace("|", "\\|")
+
+
+_MD_PUNCT = set("\\`*_{}[]()#+-.!|<>$&~^=:\"'")
+
 _ORDINAL = {0: "first", 1: "second", 2: "third", 3: "fourth"}
 
 
@@ -230,11 +237,12 @@ class Explanation:
         r = n[self.root]
 
         def md(s: str) -> str:
-            return s.replace("|", "\\|")
+            # a name is text: every ASCII punctuation mark escaped, so it never becomes markup
+            return "".join("\\" + ch if ch in _MD_PUNCT else (" " if ch in "\r\n" else ch) for ch in s)
 
         out = [
             f"Reverse sweep from **{md(r)}** = {_num(self.root.data)}, seed "
-            f"$\\partial {md(r)}/\\partial {md(r)} = {_num(self.seed)}$; each step: "
+            f"∂{md(r)}/∂{md(r)} = {_num(self.seed)}; each step: "
             r"$\bar{u}_{\text{parent}} \mathrel{+}= \bar{u}_{\text{node}} \cdot \frac{\partial\,\text{node}}{\partial\,\text{parent}}$",
             "",
             "| # | node → parent | local rule | local | upstream | product | adjoint of parent |",
@@ -242,13 +250,13 @@ class Explanation:
         ]
         for s in self.steps:
             out.append(
-                f"| {s.number} | {md(n[s.node])} → {md(n[s.parent])} | ${md(s.latex)}$ | {_num(s.local)} | "
-                f"{_num(s.upstream)} | {_num(s.product)} | {md(self._adjoint_cell(s))} |")
+                f"| {s.number} | {md(n[s.node])} → {md(n[s.parent])} | ${_md_cell(s.latex)}$ | {_num(s.local)} | "
+                f"{_num(s.upstream)} | {_num(s.product)} | {self._adjoint_cell(s)} |")
         out.append("")
         out.append(f"Total gradients (equal to `.grad` after `{r}.backward()`):")
         out.append("")
         for v in self.inputs:
-            out.append(f"- $\\partial {md(r)}/\\partial {md(n[v])}$ = {md(self._total_expr(v))}")
+            out.append(f"- ∂{md(r)}/∂{md(n[v])} = {self._total_expr(v)}")
         return "\n".join(out)
 
     def _repr_markdown_(self) -> str:

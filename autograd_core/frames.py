@@ -215,11 +215,17 @@ class Frames:
 
 
 def frames(root: Value, gradient: float = 1.0, *, names: Optional[Mapping[Value, str]] = None,
-           **draw_kwargs: Any) -> Frames:
+           max_frames: Optional[int] = 300, **draw_kwargs: Any) -> Frames:
     """The reverse sweep from ``root`` as pictures: frame 0 is the seed, frame k the graph
     after step k (see :func:`~autograd_core.explain.explain`). ``draw_kwargs`` go to
-    :func:`~autograd_core.viz.draw_dot` (e.g. ``show_local=True``, ``params=...``)."""
+    :func:`~autograd_core.viz.draw_dot` (e.g. ``show_local=True``, ``params=...``).
+    A sweep of more than ``max_frames`` frames is refused (``None``: no limit)."""
     bad = {"grads", "highlight", "highlight_edges"} & set(draw_kwargs)
     if bad:
         raise TypeError(f"frames sets {sorted(bad)} itself; do not pass them")
-    return Frames(explain(root, gradient, names=names), draw_kwargs)
+    ex = explain(root, gradient, names=names)
+    if max_frames is not None and len(ex.steps) + 1 > max_frames:
+        raise ValueError(
+            f"this sweep has {len(ex.steps) + 1} frames, more than max_frames={max_frames}: "
+            f"step through a smaller part of the graph, read explain(root) instead, or pass max_frames=None")
+    return Frames(ex, draw_kwargs)

@@ -183,6 +183,9 @@ def test_html_and_markdown():
     assert r"\frac{\partial}{\partial a}\left(\tanh a\right) = 1 - \tanh^2 a" in md
     assert r"\frac{\partial}{\partial b}\left(a \cdot b\right) = a" in md
     assert "b\\|c" in md  # a pipe in a name does not break the table
+    assert "\\<script\\>" in md and "<script>" not in md  # names are text, never markup
+    ab = explain(abs(Value(-2.0, label="u")))
+    assert r"$\frac{\partial}{\partial a}\left(\|a\|\right) = \operatorname{sign}(a)$" in ab.to_markdown()
     rows = [l for l in md.splitlines() if l.startswith("| ") and l[2].isdigit()]
     assert len(rows) == len(ex)
     bundle = ex._repr_mimebundle_()

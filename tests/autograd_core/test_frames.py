@@ -104,3 +104,12 @@ def test_frames_without_a_renderer_show_dot_text(monkeypatch):
 def test_frames_rejects_what_it_sets_itself():
     with pytest.raises(TypeError, match="grads"):
         frames(Value(1.0) * 2, grads={})
+
+
+def test_too_many_frames_is_refused_with_a_clear_message():
+    y = Value(1.0, label="x")
+    for _ in range(20):
+        y = y * 1.5
+    with pytest.raises(ValueError, match="41 frames, more than max_frames=10"):
+        frames(y, max_frames=10)
+    assert len(frames(y, max_frames=None)) == 41
