@@ -35,7 +35,6 @@ def execute(path: Path, timeout: int = 300) -> tuple[Any, dict]:
     nb.cells.append(nbformat.v4.new_code_cell(READ_RESULTS))
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = str(REPO) + (os.pathsep + old if old else "")
-    os.environ.setdefault("MPLBACKEND", "agg")  # no display server
     try:
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(REPO)}}).execute()

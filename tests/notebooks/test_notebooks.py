@@ -89,7 +89,7 @@ def test_the_notebooks_are_there():
 
 @pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
 def test_notebook_runs_and_its_results_hold(path):
-    _, results = execute(path)
+    nb, results = execute(path)
     assert results, f"{path.name}: RESULTS is empty"
     for key, value in results.items():
         if isinstance(value, bool):
@@ -97,6 +97,12 @@ def test_notebook_runs_and_its_results_hold(path):
     check = CHECKS.get(path.stem)
     if check is not None:
         check(results)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    if path.stem in ("01_chain_rule_step_by_step", "02_computational_graphs", "04_nielsen_four_equations"):
+        # graph pictures were drawn (SVG), not replaced by the no-renderer fallback
+        assert sum("image/svg+xml" in o.get("data", {}) for o in outputs) >= 2
+    if path.stem == "05_why_reverse_mode":
+        assert any("image/png" in o.get("data", {}) for o in outputs)  # the operation-count plot
 
 
 def test_without_a_renderer_a_notebook_shows_dot_text_and_a_hint(monkeypatch):
