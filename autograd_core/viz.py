@@ -167,7 +167,8 @@ def find_renderer(prefer: Optional[str] = None) -> Optional[tuple[str, str]]:
 def render_svg(source: str, renderer: Optional[str] = None, timeout: float = 60.0) -> str:
     """The SVG text of DOT ``source``, drawn by the first renderer found (see module doc).
 
-    Raises :class:`RenderError` when no renderer is available or it fails.
+    When no renderer was asked for and the first one fails, the next one is tried.
+    Raises :class:`RenderError` when no renderer is available or every one fails.
     """
     choice = find_renderer(renderer)
     if choice is None:
@@ -177,7 +178,20 @@ def render_svg(source: str, renderer: Optional[str] = None, timeout: float = 60.
         else:
             why = f"renderer {wanted!r} not available" if wanted else "no renderer found"
         raise RenderError(f"{why}. {RENDER_HINT}")
-    name, exe = choice
+    if renderer or os.environ.get("AUTOGRAD_CORE_RENDERER"):
+        candidates = [choice]
+    else:
+        candidates = list(available_renderers().items())
+    errors = []
+    for name, exe in candidates:
+        try:
+            return _run_renderer(name, exe, source, timeout)
+        except RenderError as e:
+            errors.append(str(e))
+    raise RenderError("; ".join(errors))
+
+
+def _run_renderer(name: str, exe: str, source: str, timeout: float) -> str:
     try:
         proc = subprocess.run(
             [exe, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=timeout
@@ -413,6 +427,12 @@ def draw_dot(
         )
         g.node("too_big", _lit(escape_text(g.message)), shape="note", style="filled", fillcolor="#fee2e2")
         return g
+
+    if n_drawn > 100:
+        # dot's network simplex (x coordinates) goes quadratic on long graphs where one input
+        # feeds many ranks (a 250-rank chain took minutes); capping its iterations keeps big
+        # pictures to about a second with no visible change to the layout
+        g.attr(nslimit="2")
 
     hl = set(highlight)
     hl_edges = set((n, int(k)) for n, k in highlight_edges)

@@ -341,3 +341,27 @@ def test_a_broken_renderer_is_a_render_error(monkeypatch, tmp_path):
     with pytest.raises(RenderError, match="exit 3.*boom"):
         render_svg("digraph { a }")
     assert "boom" in draw_dot(Value(1.0) * 2).html()
+
+
+def test_a_long_graph_with_a_widely_shared_input_lays_out():
+    """One input feeding all 50 levels of a chain: capped network-simplex iterations keep it drawable."""
+    x = Value(0.5, label="x")
+    z = x
+    for _ in range(50):
+        z = (z * 1.01 + x).tanh()
+    g = draw_dot(z)
+    assert "nslimit=2" in g.source
+    svg = g.svg("graphviz-pure")
+    assert svg_node_count(svg) == len(node_lines(g.source)) == 1 + 50 * 2 * 3 + 50
+    assert "nslimit" not in draw_dot(x * 2).source  # small pictures keep the full layout
+
+
+def test_a_failing_renderer_falls_back_to_the_next(monkeypatch, tmp_path):
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(viz, "available_renderers",
+                        lambda: {"dot": str(fake), "graphviz-pure": viz._pure_executable()})
+    assert svg_node_count(render_svg(draw_dot(Value(1.0, label="one") * 2).source)) == 4
+    with pytest.raises(RenderError, match="dot could not draw"):
+        render_svg("digraph { a }", "dot")  # asked for by name: no fallback
