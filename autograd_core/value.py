@@ -132,6 +132,18 @@ class Value:
 
         backward(self, gradient)
 
+    def explain(self, gradient: Number = 1.0, **kwargs: Any) -> Any:
+        """The reverse sweep from this node, step by step (see ``autograd_core.explain``)."""
+        from .explain import explain
+
+        return explain(self, gradient, **kwargs)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the repr, then the graph picture when the graph is small."""
+        from .viz import value_html
+
+        return value_html(self)
+
     # ------------------------------------------------- arithmetic, functions
     # The operators and functions are generated from the op table after the
     # class (see the end of this module and kernels.py); declared here for
