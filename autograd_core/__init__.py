@@ -12,6 +12,9 @@ from .backward import leaves, reverse_sweep, topological_order, zero_grad
 from .modes import enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, Op, get_op
 from .value import Value, apply_op, as_value
+from .viz import Graph, RenderError, draw_dot, render_svg
+from .explain import Explanation, Step, explain
+from .frames import Frames, frames
 
 # beyond micrograd (issue 5): functional API, forward mode, checks, user ops, anomaly mode, codegen
 from .anomaly import AnomalyError, detect_anomaly
@@ -38,6 +41,16 @@ __all__ = [
     "reverse_sweep",
     "zero_grad",
     "leaves",
+    # pictures and the step-by-step chain rule (viz.py, explain.py, frames.py)
+    "draw_dot",
+    "Graph",
+    "render_svg",
+    "RenderError",
+    "explain",
+    "Explanation",
+    "Step",
+    "frames",
+    "Frames",
     # beyond micrograd (issue 5)
     "grad",
     "value_and_grad",

@@ -306,7 +306,7 @@ def numpy_namespace() -> dict[str, Callable[..., Any]]:
     """The same helper names over NumPy arrays, elementwise, with the IEEE results of
     the float helpers (call under ``np.errstate(all="ignore")``, as ``compile`` does):
     ``div`` is ``np.divide``, ``pow`` is ``np.power`` in float64 (negative base with a
-    fractional exponent is nan), ``step``/``sign``/``relu`` use ``np.greater``/``np.sign``/``np.maximum``,
+    fractional exponent is nan), ``step``/``sign``/``relu`` use ``np.less_equal``/``np.sign``/``np.maximum``,
     ``sigmoid`` and ``softplus`` use the same stable formulas as the floats.
 
     NumPy's vectorized ``exp``/``log``/``tanh`` may differ from the C library's by an
@@ -327,10 +327,14 @@ def numpy_namespace() -> dict[str, Callable[..., Any]]:
         return np.maximum(x, 0.0)  # nan stays nan, as in the float helper
 
     def step(x: Any) -> Any:
-        return np.greater(x, 0.0).astype(np.float64)  # nan > 0 is False: 0, like the float helper
+        # 0 where x <= 0, else 1: nan gives 1, like the float helper (and PyTorch's relu'(nan))
+        return np.logical_not(np.less_equal(x, 0.0)).astype(np.float64)
 
     def xlogy(x: Any, y: Any) -> Any:
         return np.where(x == 0.0, 0.0, x * np.log(y))
+
+    def xpow(x: Any, a: Any, e: Any) -> Any:
+        return np.where(np.equal(x, 0.0), 0.0, np.multiply(x, power(a, e)))
 
     def sin(x: Any) -> Any:
         return np.sin(x)
@@ -361,6 +365,7 @@ def numpy_namespace() -> dict[str, Callable[..., Any]]:
         "sign": np.sign,
         "fabs": np.abs,
         "xlogy": xlogy,
+        "xpow": xpow,
     }
     from . import custom
 

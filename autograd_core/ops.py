@@ -134,8 +134,8 @@ def frelu(x: float) -> float:
 
 
 def fstep(x: float) -> float:
-    """Derivative of relu: 1 for x > 0, else 0 (PyTorch: relu'(0) = 0)."""
-    return 1.0 if x > 0.0 else 0.0
+    """Derivative of relu: 0 for x <= 0, else 1 (PyTorch: relu'(0) = 0, relu'(nan) = 1)."""
+    return 0.0 if x <= 0.0 else 1.0
 
 
 def fsign(x: float) -> float:
@@ -145,6 +145,13 @@ def fsign(x: float) -> float:
     if x < 0.0:
         return -1.0
     return x if x != x else 0.0
+
+
+def fxpow(x: float, a: float, e: float) -> float:
+    """x * a**e, and 0 where x == 0 (so d(a**0)/da = 0 even at a = 0, as in PyTorch)."""
+    if x == 0.0:
+        return 0.0
+    return x * fpow(a, e)
 
 
 def fxlogy(x: float, y: float) -> float:
@@ -171,6 +178,7 @@ FLOAT_NS: dict[str, Callable[..., float]] = {
     "sign": fsign,
     "fabs": math.fabs,
     "xlogy": fxlogy,
+    "xpow": fxpow,
 }
 HELPERS: tuple[str, ...] = tuple(FLOAT_NS)
 
@@ -207,6 +215,7 @@ class Op:
     forward_float: Callable[..., float] = field(init=False, repr=False)
     local_float: Callable[..., tuple] = field(init=False, repr=False)
     local_value: Callable[..., tuple] | None = field(default=None, init=False, repr=False)
+    sweep_step: Callable[..., None] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -289,11 +298,11 @@ DIV = register(Op(
     "div", "/", 2, "div(a, b)", ("div(1.0, b)", "-div(out, b)"), "a / b", ("1/b", "−a/b² = −out/b"),
     latex=r"\frac{a}{b}", latex_local=(r"\frac{1}{b}", r"-\frac{a}{b^2}"), doc="quotient"))
 POW = register(Op(
-    "pow", "**", 2, "pow(a, b)", ("b * pow(a, b - 1.0)", "xlogy(out, a)"),
+    "pow", "**", 2, "pow(a, b)", ("xpow(b, a, b - 1.0)", "xlogy(out, a)"),
     "a^b", ("b·a^(b−1)", "a^b·ln a = out·ln a"),
     latex="a^{b}", latex_local=(r"b\,a^{b-1}", r"a^{b}\ln a"), doc="power with a Value exponent"))
 POWC = register(Op(
-    "powc", "**", 2, "pow(a, b)", ("b * pow(a, b - 1.0)", "0.0"),
+    "powc", "**", 2, "pow(a, b)", ("xpow(b, a, b - 1.0)", "0.0"),
     "a^n", ("n·a^(n−1)", "0 (n is a constant number)"),
     latex="a^{n}", latex_local=(r"n\,a^{n-1}", "0"),
     doc="power with a constant number exponent: no derivative is taken for the exponent"))

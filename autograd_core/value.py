@@ -6,15 +6,16 @@ made from (``parents``, in argument order, so ``a + a`` keeps both edges). It
 references nothing else: no closure points back at the node, so a graph is
 freed by reference counting the moment its output is dropped.
 
-Every operator here is a thin call into the op table (``ops.py``), which holds
-the forward rule and the local derivatives.
+The operators and functions are generated from the op table (``ops.py``, the
+one place that holds each forward rule and local derivative) by ``kernels.py``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 from . import ops as _ops
 from .modes import DEFAULT_MODE, _MODE
@@ -24,20 +25,23 @@ __all__ = ["Value", "Number", "apply_op", "as_value", "local_value_fn"]
 
 Number = Union[int, float]
 _new = object.__new__
+_next_seq = itertools.count(1).__next__  # atomic under the GIL
+_MANY = object()  # in ``_b``: ``_a`` holds the whole parents tuple (ops of 3+ inputs)
 
 
 def _to_float(data: Any) -> float:
     """``data`` as a float, or TypeError naming its type."""
-    if type(data) is float:
+    t = type(data)
+    if t is float:
         return data
-    if isinstance(data, numbers.Real):
+    if t is int or t is bool or isinstance(data, numbers.Real):
         try:
             return float(data)
         except OverflowError:  # an int too large for a double: IEEE says ±inf
             return math.inf if data > 0 else -math.inf
     raise TypeError(
         f"Value data must be a real number (int, float, bool or another numbers.Real), "
-        f"got {type(data).__name__}: {data!r:.60}"
+        f"got {t.__name__}: {data!r:.60}"
     )
 
 
@@ -54,7 +58,17 @@ class Value:
     ``>``, ``>=`` compare ``data`` and return a bool, which records nothing.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "__weakref__")
+    # Parents live in two slots rather than a tuple: a tuple per node is one more
+    # object for the cycle collector to track, which doubles the cost of building
+    # a large graph. ``_a``/``_b`` are the first and second parent (None when
+    # absent); an op of three or more inputs keeps the tuple in ``_a`` and
+    # ``_MANY`` in ``_b``. ``parents`` gives the tuple either way.
+    #
+    # ``_seq`` is the creation number of an op node (0 for a leaf): parents are
+    # always made before their children, so creation order is a topological
+    # order, found without a post-order walk. ``_adj`` is the reverse sweep's
+    # accumulator (see backward.py): 0.0 whenever no sweep is running.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_seq", "_adj", "__weakref__")
     # NumPy scalars on the left defer to our reflected operators.
     __array_ufunc__ = None
 
@@ -69,7 +83,10 @@ class Value:
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.label = label
         self._op: Op | None = None
-        self._parents: tuple[Value, ...] = ()
+        self._a: Any = None
+        self._b: Any = None
+        self._seq = 0
+        self._adj = 0.0
 
     # ------------------------------------------------------------------ graph
     @property
@@ -86,7 +103,15 @@ class Value:
     @property
     def parents(self) -> tuple["Value", ...]:
         """The inputs of the op that made this node, in argument order."""
-        return self._parents
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        if b is _MANY:
+            return a
+        return (a, b)
 
     @property
     def is_leaf(self) -> bool:
@@ -107,87 +132,53 @@ class Value:
 
         backward(self, gradient)
 
-    # ------------------------------------------------------------- arithmetic
-    def __add__(self, other: Any) -> "Value":
-        return _binary(_ops.ADD, self, other)
+    def explain(self, gradient: Number = 1.0, **kwargs: Any) -> Any:
+        """The reverse sweep from this node, step by step (see ``autograd_core.explain``)."""
+        from .explain import explain
 
-    def __radd__(self, other: Any) -> "Value":
-        return _binary(_ops.ADD, other, self)
+        return explain(self, gradient, **kwargs)
 
-    def __sub__(self, other: Any) -> "Value":
-        return _binary(_ops.SUB, self, other)
+    def _repr_html_(self) -> str:
+        """Jupyter: the repr, then the graph picture when the graph is small."""
+        from .viz import value_html
 
-    def __rsub__(self, other: Any) -> "Value":
-        return _binary(_ops.SUB, other, self)
+        return value_html(self)
 
-    def __mul__(self, other: Any) -> "Value":
-        return _binary(_ops.MUL, self, other)
+    # ------------------------------------------------- arithmetic, functions
+    # The operators and functions are generated from the op table after the
+    # class (see the end of this module and kernels.py); declared here for
+    # type checkers and readers.
+    if TYPE_CHECKING:
+        def __add__(self, other: Number | Value) -> Value: ...
+        def __radd__(self, other: Number) -> Value: ...
+        def __sub__(self, other: Number | Value) -> Value: ...
+        def __rsub__(self, other: Number) -> Value: ...
+        def __mul__(self, other: Number | Value) -> Value: ...
+        def __rmul__(self, other: Number) -> Value: ...
+        def __truediv__(self, other: Number | Value) -> Value: ...
+        def __rtruediv__(self, other: Number) -> Value: ...
+        def __rpow__(self, other: Number) -> Value: ...
+        def __neg__(self) -> Value: ...
+        def __abs__(self) -> Value: ...
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+        def abs(self) -> Value: ...
+        def softplus(self) -> Value: ...
 
-    def __rmul__(self, other: Any) -> "Value":
-        return _binary(_ops.MUL, other, self)
+    def __pow__(self, other: Number | Value) -> Value:
+        """self ** other. A plain-number exponent is a constant: its derivative is not taken."""
+        if isinstance(other, Value):
+            return _pow_value(self, other)
+        return _pow_const(self, other)
 
-    def __truediv__(self, other: Any) -> "Value":
-        return _binary(_ops.DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> "Value":
-        return _binary(_ops.DIV, other, self)
-
-    def __pow__(self, other: Any) -> "Value":
-        # a plain-number exponent is a constant: its derivative is not taken
-        return _binary(_ops.POW if isinstance(other, Value) else _ops.POWC, self, other)
-
-    def __rpow__(self, other: Any) -> "Value":
-        return _binary(_ops.POW, other, self)
-
-    def __neg__(self) -> "Value":
-        return _unary(_ops.NEG, self)
-
-    def __pos__(self) -> "Value":
+    def __pos__(self) -> Value:
         return self
-
-    def __abs__(self) -> "Value":
-        return _unary(_ops.ABS, self)
-
-    # -------------------------------------------------------------- functions
-    def exp(self) -> "Value":
-        """e^x; d/dx = e^x."""
-        return _unary(_ops.EXP, self)
-
-    def log(self) -> "Value":
-        """ln x; d/dx = 1/x. log(0) = -inf, log(x < 0) = nan."""
-        return _unary(_ops.LOG, self)
-
-    def tanh(self) -> "Value":
-        """tanh x; d/dx = 1 − tanh² x."""
-        return _unary(_ops.TANH, self)
-
-    def sigmoid(self) -> "Value":
-        """σ(x) = 1/(1 + e^−x), computed stably; d/dx = σ(x)(1 − σ(x))."""
-        return _unary(_ops.SIGMOID, self)
-
-    def relu(self) -> "Value":
-        """max(x, 0); d/dx = 1 for x > 0, else 0 (relu'(0) = 0, as in PyTorch)."""
-        return _unary(_ops.RELU, self)
-
-    def sqrt(self) -> "Value":
-        """√x; d/dx = 1/(2√x). sqrt(x < 0) = nan."""
-        return _unary(_ops.SQRT, self)
-
-    def sin(self) -> "Value":
-        """sin x; d/dx = cos x."""
-        return _unary(_ops.SIN, self)
-
-    def cos(self) -> "Value":
-        """cos x; d/dx = −sin x."""
-        return _unary(_ops.COS, self)
-
-    def abs(self) -> "Value":
-        """|x|; d/dx = sign(x) (abs'(0) = 0, as in PyTorch)."""
-        return _unary(_ops.ABS, self)
-
-    def softplus(self) -> "Value":
-        """ln(1 + e^x), computed stably; d/dx = σ(x)."""
-        return _unary(_ops.SOFTPLUS, self)
 
     # ---------------------------------------------------------- conversions
     def __float__(self) -> float:
@@ -235,51 +226,51 @@ def as_value(x: Any) -> Value:
 
 def _const(x: Any) -> Value | None:
     """A number as a constant leaf; None for something that is not a real number."""
-    if isinstance(x, Value):
+    if type(x) is float:
+        data = x
+    elif isinstance(x, Value):
         return x
-    if isinstance(x, numbers.Real):
-        v = _new(Value)
-        v.data = _to_float(x)
-        v.grad = 0.0
-        v.label = ""
-        v._op = None
-        v._parents = ()
-        return v
-    return None
+    else:
+        try:
+            data = _to_float(x)
+        except TypeError:
+            return None
+    return _leaf(data)
 
 
-def _record(op: Op, parents: tuple[Value, ...], data: float) -> Value:
-    """The new node: records ``parents`` unless the mode says otherwise."""
+def _leaf(data: float) -> Value:
+    """A new leaf holding the float ``data``, without validation."""
     v = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v.grad = v._adj = 0.0
     v.label = ""
-    mode = _MODE.get()
-    if mode is DEFAULT_MODE or mode.grad_enabled:
-        v._op = op
-        v._parents = parents
-    else:
-        v._op = None
-        v._parents = ()
-    if mode is not DEFAULT_MODE and mode.anomaly is not None:
+    v._op = v._a = v._b = None
+    v._seq = 0
+    return v
+
+
+def _finish(v: Value, op: Op, parents: tuple[Value, ...], mode: Any) -> Value:
+    """The slow path of node creation, for a mode other than the default."""
+    if mode.grad_enabled:
+        _link(v, op, parents)
+    else:  # a leaf: no parents recorded
+        v._op = v._a = v._b = None
+        v._seq = 0
+    if mode.anomaly is not None:
         mode.anomaly.on_create(v, op, parents)
     return v
 
 
-def _binary(op: Op, a: Any, b: Any) -> Any:
-    if type(a) is not Value:
-        a = _const(a)
-        if a is None:
-            return NotImplemented
-    if type(b) is not Value:
-        b = _const(b)
-        if b is None:
-            return NotImplemented
-    return _record(op, (a, b), op.forward_float(a.data, b.data))
-
-
-def _unary(op: Op, a: Value) -> Value:
-    return _record(op, (a,), op.forward_float(a.data))
+def _link(v: Value, op: Op, parents: tuple[Value, ...]) -> None:
+    v._op = op
+    v._seq = _next_seq()
+    n = len(parents)
+    if n == 1:
+        v._a, v._b = parents[0], None
+    elif n == 2:
+        v._a, v._b = parents
+    else:
+        v._a, v._b = parents, _MANY
 
 
 def apply_op(op: Op | str, *inputs: Any) -> Value:
@@ -296,7 +287,12 @@ def apply_op(op: Op | str, *inputs: Any) -> Value:
                 f"op {op.name!r}: input {i} must be a Value or a real number, got {type(x).__name__}"
             )
         parents.append(v)
-    return _record(op, tuple(parents), op.forward_float(*(p.data for p in parents)))
+    v = _leaf(op.forward_float(*[p.data for p in parents]))
+    mode = _MODE.get()
+    if mode is DEFAULT_MODE:
+        _link(v, op, tuple(parents))
+        return v
+    return _finish(v, op, tuple(parents), mode)
 
 
 # --------------------------------------------------------------------------- #
@@ -323,17 +319,31 @@ def _v_pow(x: Any, y: Any) -> Any:
 
 
 def _v_xlogy(x: Any, y: Any) -> Any:
-    if _data_of(x) == 0.0:
+    if not (isinstance(x, Value) or isinstance(y, Value)):
+        return _ops.fxlogy(x, y)
+    log_y = as_value(y).log()
+    # x·ln y is 0 where x == 0, even where ln y = -inf. Only there is the result
+    # a constant: elsewhere it stays a graph, so higher derivatives through x
+    # survive (masking every x == 0 would cut them, as PyTorch's pow does).
+    if _data_of(x) == 0.0 and not math.isfinite(log_y.data):
         return 0.0
-    if isinstance(x, Value) or isinstance(y, Value):
-        return x * as_value(y).log()
-    return _ops.fxlogy(x, y)
+    return x * log_y
+
+
+def _v_xpow(x: Any, a: Any, e: Any) -> Any:
+    if not (isinstance(x, Value) or isinstance(a, Value) or isinstance(e, Value)):
+        return _ops.fxpow(x, a, e)
+    power = _v_pow(a, e)
+    if _data_of(x) == 0.0 and not math.isfinite(_data_of(power)):  # as in _v_xlogy
+        return 0.0
+    return x * power
 
 
 VALUE_NS: dict[str, Callable[..., Any]] = {
     "div": _v_div,
     "pow": _v_pow,
     "xlogy": _v_xlogy,
+    "xpow": _v_xpow,
     # piecewise-constant derivatives are constants: their own derivative is 0
     "step": lambda x: _ops.fstep(_data_of(x)),
     "sign": lambda x: _ops.fsign(_data_of(x)),
@@ -352,3 +362,25 @@ def local_value_fn(op: Op) -> Callable[..., tuple]:
     if fn is None:
         fn = op.local_value = op.compile_local(VALUE_NS)
     return fn
+
+
+# --------------------------------------------------------------------------- #
+# Operators and functions, generated from the op table
+# --------------------------------------------------------------------------- #
+from .kernels import forward_method  # noqa: E402  (needs the names above)
+
+for _dunder, _op, _reflected in [
+    ("__add__", _ops.ADD, False), ("__radd__", _ops.ADD, True),
+    ("__sub__", _ops.SUB, False), ("__rsub__", _ops.SUB, True),
+    ("__mul__", _ops.MUL, False), ("__rmul__", _ops.MUL, True),
+    ("__truediv__", _ops.DIV, False), ("__rtruediv__", _ops.DIV, True),
+    ("__rpow__", _ops.POW, True),
+    ("__neg__", _ops.NEG, False), ("__abs__", _ops.ABS, False),
+]:
+    setattr(Value, _dunder, forward_method(_op, reflected=_reflected, name=_dunder))
+for _op in (_ops.EXP, _ops.LOG, _ops.TANH, _ops.SIGMOID, _ops.RELU, _ops.SQRT,
+            _ops.SIN, _ops.COS, _ops.ABS, _ops.SOFTPLUS):
+    setattr(Value, _op.name, forward_method(_op))
+_pow_value = forward_method(_ops.POW, name="__pow__")
+_pow_const = forward_method(_ops.POWC, name="__pow__")
+del _dunder, _op, _reflected

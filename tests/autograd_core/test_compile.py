@@ -201,13 +201,14 @@ SPECIAL = [-math.inf, -1e308, -3.0, -2.0, -1.0, -0.7, -0.5, -0.0, 0.0, 1e-320, 0
 @pytest.mark.parametrize("name", sorted(__import__("autograd_core").ops.FLOAT_NS))
 def test_numpy_helpers_give_the_float_helpers_ieee_results(name):
     """Every helper over arrays: same nan/inf/zero pattern as the float helper, finite values to an ulp."""
+    import inspect
     import itertools
 
     from autograd_core.codegen import numpy_namespace
     from autograd_core.ops import FLOAT_NS
 
     f, g = FLOAT_NS[name], numpy_namespace()[name]
-    n = 2 if name in ("div", "pow", "xlogy") else 1
+    n = len(inspect.signature(f).parameters) if name != "fabs" else 1
     combos = list(itertools.product(SPECIAL, repeat=n))
     cols = [np.array([c[i] for c in combos]) for i in range(n)]
     with np.errstate(all="raise"):
