@@ -23,6 +23,7 @@ kinks are inside the op table's helpers and stay correct for every input.
 from __future__ import annotations
 
 import numbers
+from itertools import islice
 from typing import Any, Callable, Sequence, Union
 
 from . import codegen
@@ -36,18 +37,38 @@ ArgNums = Union[int, Sequence[int]]
 
 
 def _is_array(x: Any) -> bool:
-    return type(x).__module__ == "numpy" and hasattr(x, "ndim") and getattr(x, "ndim", 0) > 0
+    return type(x).__module__ == "numpy" and getattr(x, "ndim", 0) > 0
 
 
-def _structure(x: Any, where: str) -> Any:
-    """The tree structure of an argument: None for a scalar, ('list'|'tuple', children)."""
+def _scan(x: Any, where: str, flat: list) -> Any:
+    """Append the scalars of an argument to ``flat`` (Values as their ``.data``, batch arrays
+    as they are) and return its tree structure: None for a scalar, ``(kind, n)`` for a flat
+    list/tuple of n floats, ``(kind, children)`` otherwise."""
+    t = type(x)
+    if t is float:
+        flat.append(x)
+        return None
+    if t is list or t is tuple:
+        for c in x:
+            if type(c) is not float:
+                break
+        else:  # the common case, a list of floats: no per-element recursion
+            flat.extend(x)
+            return (t.__name__, len(x))
     if isinstance(x, (list, tuple)):
-        return (type(x).__name__, tuple(_structure(c, f"{where}[{i}]") for i, c in enumerate(x)))
-    if isinstance(x, Value) or _is_array(x):
+        kind = "tuple" if isinstance(x, tuple) else "list"
+        return (kind, tuple(_scan(c, f"{where}[{i}]", flat) for i, c in enumerate(x)))
+    if isinstance(x, Value):
+        flat.append(x.data)
+        return None
+    if _is_array(x):
+        flat.append(x)
         return None
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        flat.append(float(x))
         return None
     if type(x).__module__ == "numpy" and getattr(x, "ndim", None) == 0:
+        flat.append(float(x))
         return None
     raise TypeError(
         f"compile: {where} must be a number, a Value, a NumPy array or a list/tuple of those, "
@@ -55,21 +76,21 @@ def _structure(x: Any, where: str) -> Any:
     )
 
 
-def _flatten(x: Any, out: list) -> None:
-    if isinstance(x, (list, tuple)):
-        for c in x:
-            _flatten(c, out)
-    elif isinstance(x, Value):
-        out.append(x.data)
-    else:
-        out.append(x)
+def _count(struct: Any) -> int:
+    if struct is None:
+        return 1
+    children = struct[1]
+    return children if type(children) is int else sum(_count(c) for c in children)
 
 
 def _unflatten(struct: Any, it: Any) -> Any:
     if struct is None:
         return next(it)
     kind, children = struct
-    items = [_unflatten(c, it) for c in children]
+    if type(children) is int:
+        items = list(islice(it, children))
+    else:
+        items = [_unflatten(c, it) for c in children]
     return items if kind == "list" else tuple(items)
 
 
@@ -103,6 +124,7 @@ class CompiledFunction:
         self.argnums = argnums
         self.traces = 0
         self._cache: dict[Any, _Trace] = {}
+        self._nums: dict[int, tuple[tuple[int, ...], bool]] = {}
         self._last: _Trace | None = None
         self.__name__ = f"compiled_{getattr(f, '__name__', 'f')}"
         self.__doc__ = getattr(f, "__doc__", None)
@@ -116,27 +138,33 @@ class CompiledFunction:
         return self._last.program.source
 
     def __call__(self, *args: Any) -> tuple:
-        nums, single = self._argnums(len(args))
-        structs = tuple(_structure(a, f"argument {i}") for i, a in enumerate(args))
-        key = (len(args), structs, nums)
+        nargs = len(args)
+        hit = self._nums.get(nargs)
+        if hit is None:
+            hit = self._nums[nargs] = self._argnums(nargs)
+        nums, single = hit
+        flat: list = []
+        structs = tuple(_scan(a, f"argument {i}", flat) for i, a in enumerate(args))
+        key = (structs, nums)
         trace = self._cache.get(key)
         if trace is None:
-            trace = self._cache[key] = self._trace(args, structs, nums)
+            trace = self._cache[key] = self._trace(flat, structs, nums)
         self._last = trace
-        flat: list = []
-        for a in args:
-            _flatten(a, flat)
-        batch = any(_is_array(v) for v in flat)
+        batch = False
+        for v in flat:
+            if type(v) is not float:
+                batch = True
+                break
         if batch:
             value, grads = self._run_numpy(trace, flat)
+        elif trace.constant is not None:
+            value, grads = trace.constant, (0.0,) * sum(_count(structs[n]) for n in nums)
         else:
-            if trace.constant is not None:
-                value, grads = trace.constant, (0.0,) * sum(self._leaf_counts(structs, nums))
-            else:
-                value, grads = trace.float_fn(flat)  # type: ignore[misc]
+            value, grads = trace.float_fn(flat)  # type: ignore[misc]
         it = iter(grads)
-        per_arg = tuple(_unflatten(structs[n], it) for n in nums)
-        return (value, per_arg[0]) if single else (value, per_arg)
+        if single:
+            return value, _unflatten(structs[nums[0]], it)
+        return value, tuple(_unflatten(structs[n], it) for n in nums)
 
     # ----------------------------------------------------------------- helpers
     def _argnums(self, nargs: int) -> tuple[tuple[int, ...], bool]:
@@ -144,30 +172,18 @@ class CompiledFunction:
 
         return _normalize_argnums(self.argnums, nargs, "compile")
 
-    @staticmethod
-    def _leaf_counts(structs: tuple, nums: tuple[int, ...]) -> list[int]:
-        def count(s: Any) -> int:
-            return 1 if s is None else sum(count(c) for c in s[1])
-
-        return [count(structs[n]) for n in nums]
-
-    def _trace(self, args: tuple, structs: tuple, nums: tuple[int, ...]) -> _Trace:
+    def _trace(self, flat: list, structs: tuple, nums: tuple[int, ...]) -> _Trace:
         """Run f once on fresh leaves; generate and compile its straight-line code."""
-        flat: list = []
-        for a in args:
-            _flatten(a, flat)
-        leaves = [Value(_first(v), label="") for v in flat]
+        leaves = [Value(_first(v)) for v in flat]
         it = iter(leaves)
         traced_args = [_unflatten(s, it) for s in structs]
-        # the leaves of each argument, in flat order
         starts, pos = [], 0
         for s in structs:
             starts.append(pos)
-            pos += self._leaf_counts((s,), (0,))[0]
+            pos += _count(s)
         wanted: list[Value] = []
         for n in nums:
-            k = self._leaf_counts((structs[n],), (0,))[0]
-            wanted.extend(leaves[starts[n]: starts[n] + k])
+            wanted.extend(leaves[starts[n]: starts[n] + _count(structs[n])])
         with enable_grad():
             out = self.f(*traced_args)
         self.traces += 1
@@ -185,8 +201,10 @@ class CompiledFunction:
     def _run_numpy(self, trace: _Trace, flat: list) -> tuple:
         import numpy as np
 
-        arrays = [np.asarray(v, dtype=np.float64) for v in flat]
-        shape = np.broadcast_shapes(*[a.shape for a in arrays])
+        ndarray, f64 = np.ndarray, np.float64
+        # scalars become 0-d arrays too: array-with-array ops are cheaper than array-with-float
+        arrays = [v if (type(v) is ndarray and v.dtype == f64) else np.asarray(v, dtype=f64) for v in flat]
+        shape = np.broadcast_shapes(*[a.shape for a in arrays if a.ndim])
         if trace.constant is not None:
             n = len(flat)  # upper bound; unflatten takes only what it needs
             return np.full(shape, trace.constant), [np.zeros(shape)] * n
