@@ -89,8 +89,8 @@ def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
     p, t = _pairs(pred, target, who)
     terms = []
     for i, (pi, ti) in enumerate(zip(p, t)):
-        if _is_scalar(pi) and _is_scalar(ti):
-            d = pi - ti
+        if _is_scalar(pi):
+            d = pi - _number(ti, who, i)
             terms.append(d * d)
         else:
             sub_p, sub_t = _pairs(pi, ti, f"{who} (sample {i})")
