@@ -24,7 +24,7 @@ import random
 import tempfile
 from typing import Any, Iterator, Mapping, Sequence
 
-from autograd_core import Value
+from autograd_core import Value, get_op
 
 __all__ = [
     "Module",
@@ -307,6 +307,8 @@ class Neuron(Module):
         self.b = Value(0.0)
         self._activation = _check_activation(activation)
         self._method = ACTIVATIONS[activation]
+        # the activation's float forward rule, from the op table
+        self._float_fn = None if self._method is None else get_op(self._method).forward_float
         self._nin = nin
         self._label_parameters()
 
@@ -327,6 +329,14 @@ class Neuron(Module):
             act = act + wi * xi
         m = self._method
         return act if m is None else getattr(act, m)()
+
+    def _forward_float(self, xs: Sequence[float]) -> float:
+        # the same sums in the same order as _forward, on floats: bit-identical data
+        act = self.b.data
+        for wi, xi in zip(self.w, xs):
+            act = act + wi.data * xi
+        f = self._float_fn
+        return act if f is None else f(act)
 
     def architecture(self) -> dict[str, Any]:
         return {"class": "Neuron", "nin": self._nin, "activation": self._activation}
@@ -442,6 +452,15 @@ class MLP(Module):
             xs = layer._forward(xs)
         return xs[0] if len(xs) == 1 else xs
 
+    def forward_float(self, x: Any) -> float | list[float]:
+        """``model(x)`` on plain floats, recording no graph: the same numbers as
+        ``model(x).data`` (same operations in the same order, activations from the
+        op table), many times faster. Used by ``predict`` and the plots."""
+        xs: Sequence[float] = [float(v) for v in _inputs(x, self._nin, "MLP")] if not _all_floats(x, self._nin) else x
+        for layer in self.layers:
+            xs = [n._forward_float(xs) for n in layer.neurons]
+        return xs[0] if len(xs) == 1 else xs
+
     def architecture(self) -> dict[str, Any]:
         return {
             "class": "MLP",
@@ -464,6 +483,10 @@ class MLP(Module):
         for i, layer in enumerate(self.layers):
             lines.append(f"  (layers.{i}): {layer!r}")
         return "\n".join(lines) + "\n)"
+
+
+def _all_floats(x: Any, nin: int) -> bool:
+    return type(x) in (list, tuple) and len(x) == nin and all(type(v) is float for v in x)
 
 
 def _inputs(x: Any, nin: int, who: str) -> list[Value]:

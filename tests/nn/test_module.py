@@ -299,3 +299,18 @@ def test_load_wrong_shape(tmp_path):
     doc["architecture"] = MLP(2, [16, 16, 1], seed=0).architecture()
     path.write_text(json.dumps(doc))
     _assert_fails_unchanged(path, "does not fit this model: parameter names do not match")
+
+
+@pytest.mark.parametrize("act", ["relu", "tanh", "sigmoid", "linear"])
+def test_forward_float_is_bit_identical_to_the_value_forward(act):
+    model = MLP(2, [7, 5, 3], activation=act, output_activation=act, seed=3)
+    rng = random.Random(0)
+    for p in model.parameters():
+        p.data = rng.uniform(-1, 1)
+    for _ in range(50):
+        x = [rng.uniform(-3, 3), rng.uniform(-3, 3)]
+        assert model.forward_float(x) == [v.data for v in model(x)]
+    one = MLP(2, [4, 1], seed=0)
+    assert one.forward_float([1, 2]) == one([1, 2]).data  # ints are fine, one output is a float
+    with pytest.raises(ValueError, match="expects 2 input"):
+        one.forward_float([1.0])
