@@ -21,7 +21,7 @@ from .data import (
 from .losses import LOSSES, binary_cross_entropy, cross_entropy, hinge_loss, l2_penalty, mse_loss
 from .module import MLP, CheckpointError, Layer, Module, Neuron
 from .optim import SGD, Adam, ConstantLR, LinearDecayLR, Optimizer, StepLR
-from .train import History, accuracy, fit, predict, predict_scores
+from .train import History, accuracy, fit, predict, predict_scores, train_step
 
 __all__ = [
     "Module",
@@ -51,6 +51,7 @@ __all__ = [
     "batches",
     "DATASETS",
     "fit",
+    "train_step",
     "predict",
     "predict_scores",
     "accuracy",

@@ -19,6 +19,7 @@ from nn import (
     make_moons,
     make_spirals,
     predict,
+    train_step,
     to_pm1,
 )
 from nn.train import predict_scores
@@ -162,3 +163,24 @@ def test_three_class_spirals_reach_90_percent_with_the_documented_configuration(
                progress=False)
     assert accuracy(model, X, y) >= 0.90
     assert hist.loss[-1] < 0.5 * hist.loss[0]
+
+
+def test_train_step_pauses_the_cycle_collector_only_during_the_step():
+    import gc
+
+    X, y = _moons(10)
+    model = MLP(2, [3, 1], seed=0)
+    opt = SGD(model, lr=0.1)
+    assert gc.isenabled()
+    loss, scores = train_step(model, X, to_pm1(y), "hinge", opt, l2=1e-4)
+    assert gc.isenabled() and isinstance(loss, float) and all(isinstance(s, float) for s in scores)
+    assert opt.steps == 1
+    with pytest.raises(ValueError):
+        train_step(model, X, y, "hinge", opt)  # 0/1 labels: error inside the step
+    assert gc.isenabled()  # switched back on after an error too
+    gc.disable()
+    try:
+        train_step(model, X, to_pm1(y), "hinge", opt)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
