@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m autograd_core
+	$(PY) -m nn
 
 test: $(STAMP)
 	$(PY) -m pytest -q
