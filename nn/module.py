@@ -21,7 +21,7 @@ import math
 import numbers
 import os
 import random
-import tempfile
+import secrets
 from typing import Any, Iterator, Mapping, Sequence
 
 from autograd_core import Value, get_op
@@ -188,10 +188,12 @@ class Module:
             "parameters": self.state_dict(),
         }
         text = json.dumps(doc, indent=1)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+        folder, base = os.path.split(os.path.abspath(path))
+        # a fresh name next to the target ("x": never reuse a file); plain open() so the
+        # new file gets the usual permissions (umask), as writing ``path`` directly would
+        tmp = os.path.join(folder, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
+            with open(tmp, "x", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())

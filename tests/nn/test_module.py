@@ -222,6 +222,9 @@ def test_save_load_round_trips_exactly(tmp_path):
     assert doc["architecture"]["nouts"] == [16, 16, 1]
     assert "pickle" not in path.read_text()
     assert not [f for f in os.listdir(tmp_path) if f != "model.json"]  # no temporary left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask  # ordinary permissions, as open() gives
 
 
 def test_save_replaces_the_file_atomically(tmp_path, monkeypatch):
