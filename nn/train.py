@@ -167,7 +167,7 @@ def _progress_bar(show: bool | None, epochs: int, file: Any) -> Any:
         from tqdm.auto import tqdm
     except ImportError as e:  # tqdm is in the demo extra
         raise ImportError("progress=True needs tqdm: pip install 'autograd-core[demo]' (or tqdm)") from e
-    return tqdm(total=epochs, desc="training", unit="epoch", file=file, leave=True, dynamic_ncols=True)
+    return tqdm(total=epochs, desc="training", unit="epoch", file=file, leave=True)
 
 
 def fit(
