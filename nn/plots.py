@@ -22,7 +22,7 @@ def _new_ax(ax: Any, figsize: tuple[float, float]) -> Any:
     return Figure(figsize=figsize, layout="tight").add_subplot()
 
 
-def decision_grid(model: Any, X: Sequence[Sequence[float]], resolution: int = 50, margin: float = 0.5):
+def decision_grid(model: Any, X: Sequence[Sequence[float]], resolution: int = 100, margin: float = 0.5):
     """Model class predictions on a ``resolution``² grid around the 2-D points ``X``.
 
     Returns ``(xs, ys, Z)`` with ``Z[i][j]`` the class at ``(xs[j], ys[i])``.
@@ -47,7 +47,7 @@ def decision_grid(model: Any, X: Sequence[Sequence[float]], resolution: int = 50
 
 
 def plot_decision_boundary(model: Any, X: Sequence[Sequence[float]], y: Sequence[Any], ax: Any = None,
-                           resolution: int = 50, title: str | None = None) -> Any:
+                           resolution: int = 100, title: str | None = None) -> Any:
     """Filled regions of the predicted class, with the points coloured by label. Returns the Axes."""
     ax = _new_ax(ax, (5.5, 5.0))
     xs, ys, Z = decision_grid(model, X, resolution)
