@@ -106,3 +106,18 @@ def test_command_line_bad_flag_and_unwritable_out(tmp_path):
     assert r.returncode == 1 and "cannot create output folder" in r.stderr and "Traceback" not in r.stderr
     r = subprocess.run([sys.executable, "-m", "nn", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and "--dataset {circles,moons,spirals,xor}" in r.stdout
+
+
+def test_bit_identical_across_processes_and_hash_seeds():
+    """Nothing depends on set or dict iteration order of objects: two fresh interpreters with
+    different hash seeds give the same history and weights."""
+    import os
+
+    code = ("from nn.__main__ import train_demo; r = train_demo('moons', epochs=4, progress=False); "
+            "print([x.hex() for x in r.history.loss], [p.data.hex() for p in r.model.parameters()])")
+    outs = []
+    for hash_seed in ("1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+        outs.append(r.stdout)
+    assert outs[0] == outs[1] and len(outs[0]) > 1000
