@@ -101,7 +101,7 @@ def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any]) ->
     """Fraction of samples whose predicted class matches the label (0/1, ±1 or class index)."""
     if len(X) != len(y):
         raise ValueError(f"accuracy: X has {len(X)} samples but y has {len(y)}")
-    if not X:
+    if len(X) == 0:
         raise ValueError("accuracy: no samples")
     return _correct(predict_scores(model, X), y) / len(X)
 
@@ -201,7 +201,7 @@ def fit(
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     if len(X) != len(y):
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}")
-    if not X:
+    if len(X) == 0:
         raise ValueError("fit: no training samples")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an nn optimiser (SGD, Adam), got {type(optimizer).__name__}")

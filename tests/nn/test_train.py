@@ -184,3 +184,17 @@ def test_train_step_pauses_the_cycle_collector_only_during_the_step():
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_numpy_arrays_work_as_data():
+    import numpy as np
+    X, y = make_moons(30, noise=0.1, seed=0)
+    Xa, ya = np.array(X), np.array(y)
+    a, b = MLP(2, [6, 1], seed=0), MLP(2, [6, 1], seed=0)
+    ha = fit(a, Xa, ya, "bce", SGD(a, lr=0.1), 3, batch_size=8, seed=1, progress=False)
+    hb = fit(b, X, y, "bce", SGD(b, lr=0.1), 3, batch_size=8, seed=1, progress=False)
+    assert ha.loss == hb.loss
+    assert accuracy(a, Xa, ya) == accuracy(b, X, y)
+    Xs, ys = make_spirals(30, seed=0)
+    m = MLP(2, [5, 3], seed=0)
+    fit(m, np.array(Xs), np.array(ys), "cross_entropy", Adam(m, lr=0.01), 1, progress=False)
