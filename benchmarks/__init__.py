@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks, run on demand (never as timed tests)."""
