@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m autograd_core
+	$(PY) -m nn
 
 # system programs the tests drive (Graphviz `dot`, Debian's chromium): the script installs them when
 # missing where it can (apt-get as root or with password-less sudo); there the tests require them

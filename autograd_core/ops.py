@@ -303,8 +303,8 @@ POW = register(Op(
     latex="a^{b}", latex_local=(r"b\,a^{b-1}", r"a^{b}\ln a"), doc="power with a Value exponent"))
 POWC = register(Op(
     "powc", "**", 2, "pow(a, b)", ("xpow(b, a, b - 1.0)", "0.0"),
-    "a^n", ("n·a^(n−1)", "0 (n is a constant number)"),
-    latex="a^{n}", latex_local=(r"n\,a^{n-1}", "0"),
+    "a^b", ("b·a^(b−1)", "0 (b is a plain number: a constant)"),
+    latex="a^{b}", latex_local=(r"b\,a^{b-1}", "0"),
     doc="power with a constant number exponent: no derivative is taken for the exponent"))
 NEG = register(Op(
     "neg", "neg", 1, "-a", ("-1.0",), "−a", ("−1",),

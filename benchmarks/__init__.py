@@ -1,1 +1,1 @@
-"""Speed and memory benchmarks, run on demand (not part of the test suite)."""
+"""Speed and memory benchmarks, run on demand (never as timed tests)."""

@@ -41,6 +41,8 @@ def code(s: str):
 
 def write(name: str, cells: list) -> None:
     nb = new_notebook(cells=cells)
+    for i, cell in enumerate(nb.cells):  # stable ids: rebuilding changes only what changed
+        cell.id = f"{name[:2]}-{i:02d}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     HERE.mkdir(exist_ok=True)
@@ -228,7 +230,8 @@ draw_dot(e, rankdir="TB", show_local=True)
 """),
     md(r"""
 `b` is used twice (by `c` and by `d`): it **fans out**. The chain rule sums over every path from
-`e` to `b`, so its adjoint is a running sum of two products, $\bar b = \bar c\cdot 1 + \bar d \cdot 1$:
+`e` to `b`, so its adjoint is a running sum of two products. The sweep visits nodes in reverse
+order of creation, so `d` (made after `c`) adds its share first: $\bar b = \bar d\cdot 1 + \bar c \cdot 1$:
 """),
     code("""
 ex = explain(e)
