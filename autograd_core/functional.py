@@ -43,10 +43,11 @@ def _observer() -> Any:
 def gradients(
     output: Value,
     inputs: Union[Value, Sequence[Value]],
-    grad_output: Any = 1.0,
+    grad_outputs: Any = 1.0,
     create_graph: bool = False,
 ) -> tuple:
-    """∂output/∂input · grad_output for each input, from one reverse sweep.
+    """∂output/∂input · grad_outputs for each input, from one reverse sweep (``grad_outputs``:
+    the seed, a number or a Value, as in ``torch.autograd.grad``).
 
     Like ``torch.autograd.grad``: returns a tuple (one entry per input, even for a
     single Value) and touches no ``.grad``. An input the output does not depend on
@@ -72,7 +73,7 @@ def gradients(
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"gradients: inputs[{i}] must be a Value, got {type(x).__name__}")
-    adj = reverse_sweep(output, grad_output, create_graph=create_graph, observer=_observer())
+    adj = reverse_sweep(output, grad_outputs, create_graph=create_graph, observer=_observer())
     zero: Any = Value(0.0) if create_graph else 0.0
     return tuple(adj.get(x, zero) for x in inputs)
 

@@ -87,7 +87,7 @@ def test_gradients_touches_no_grad_and_matches_backward():
     assert (gx, gy) == (x.grad, y.grad)
     assert gradients(out, x) == (gx,)
     assert gradients(out, [x, Value(3.0)])[1] == 0.0
-    assert gradients(out, [x], grad_output=2.0) == (2.0 * gx,)
+    assert gradients(out, [x], grad_outputs=2.0) == (2.0 * gx,)
 
 
 def test_gradients_create_graph_gives_differentiable_values():
