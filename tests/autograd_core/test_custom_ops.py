@@ -171,3 +171,19 @@ def test_undefine_removes_op_and_helpers():
     undefine_op("tmp_op")
     assert "tmp_op" not in OPS and "tmp_op" not in FLOAT_NS and "tmp_op_d0" not in VALUE_NS
     assert "tmp_op" not in user_ops()
+
+
+def test_explainer_and_drawing_show_user_ops():
+    from autograd_core import draw_dot, explain
+
+    define_op("cube", "a * a * a", ["3.0 * a * a"], pretty=["3a²"], symbol="cube")
+    define_op("mysin", math.sin, [lambda a, out: a.cos() if isinstance(a, Value) else math.cos(a)])
+    x = Value(2.0, label="x")
+    y = apply_op("cube", x) * apply_op("mysin", x)
+    y.label = "y"
+    text = str(explain(y))
+    assert "∂(cube(a))/∂a = 3a²" in text and "∂(mysin(a))/∂a" in text
+    y.backward()
+    assert f"{x.grad:g}"[:5] in text  # the explainer's total is the gradient
+    dot = draw_dot(y).source
+    assert "cube" in dot and "mysin" in dot
