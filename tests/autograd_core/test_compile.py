@@ -202,3 +202,23 @@ def test_numpy_helpers_give_the_float_helpers_ieee_results(name):
                 got = g(np.array(SPECIAL), e)
                 for x, v in zip(SPECIAL, got):
                     assert near(f(x, e), float(v)), (x, e, f(x, e), float(v))
+
+
+def test_compiled_training_example_learns_and_matches_the_graph():
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "examples" / "compiled_training.py"
+    spec = importlib.util.spec_from_file_location("compiled_training_example", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    _, losses, acc = mod.train(steps=150)
+    assert losses[-1] < 0.5 * losses[0] and acc > 0.85
+    # one step's batch gradient is the graph's gradient of the mean loss
+    x1, x2, y = mod.circles(20)
+    params = mod.init_params()
+    _, grads = compile(mod.hinge)(params, x1, x2, y)
+    vals = [Value(p) for p in params]
+    total = sum((mod.hinge(vals, float(a), float(b), float(c)) for a, b, c in zip(x1, x2, y)), Value(0.0))
+    (total * (1.0 / 20)).backward()
+    assert [float(g.mean()) for g in grads] == pytest.approx([v.grad for v in vals], rel=1e-12, abs=1e-15)
