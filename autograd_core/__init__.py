@@ -17,11 +17,11 @@ from .explain import Explanation, Step, explain
 from .frames import Frames, frames
 
 # beyond micrograd (issue 5): functional API, forward mode, checks, user ops, anomaly mode, codegen
-from .anomaly import AnomalyError, detect_anomaly
+from .anomaly import AnomalyDetector, AnomalyError, detect_anomaly, where_created
 from .codegen import load_source, to_source
 from .compiled import CompiledFunction, compile  # noqa: A004 (autograd_core.compile, like jax.jit)
 from .custom import define_op, undefine_op, user_ops
-from .forward import OpCount, compare_modes, forward_gradient, jvp, reverse_gradient
+from .forward import ModeComparison, OpCount, compare_modes, forward_gradient, jvp, reverse_gradient
 from .functional import grad, gradients, hessian, value_and_grad
 from .gradcheck import GradcheckError, check_op, gradcheck
 
@@ -61,6 +61,7 @@ __all__ = [
     "forward_gradient",
     "reverse_gradient",
     "compare_modes",
+    "ModeComparison",
     "gradcheck",
     "check_op",
     "GradcheckError",
@@ -69,6 +70,8 @@ __all__ = [
     "user_ops",
     "detect_anomaly",
     "AnomalyError",
+    "AnomalyDetector",
+    "where_created",
     "to_source",
     "load_source",
     "compile",
