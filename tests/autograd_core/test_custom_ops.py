@@ -187,3 +187,22 @@ def test_explainer_and_drawing_show_user_ops():
     assert f"{x.grad:g}"[:5] in text  # the explainer's total is the gradient
     dot = draw_dot(y).source
     assert "cube" in dot and "mysin" in dot
+
+
+def test_ternary_op_everywhere():
+    op = define_op("fma", "a * b + c", ["b", "a", "1.0"], pretty=["b", "a", "1"])
+    f = lambda a, b, c: apply_op(op, a, b, c).tanh()  # noqa: E731
+    xs = (0.2, -0.3, 0.1)
+    value, grads = value_and_grad(f, (0, 1, 2))(*xs)
+    t = math.tanh(0.2 * -0.3 + 0.1)
+    assert value == t and grads == pytest.approx(((1 - t * t) * -0.3, (1 - t * t) * 0.2, 1 - t * t), rel=1e-15)
+    assert compile(f, (0, 1, 2))(*xs) == (value, grads)
+    assert jvp(f, xs, (0.0, 0.0, 1.0))[1] == grads[2]
+    assert gradcheck(f, *xs) and check_op(op)
+    assert grad(grad(f))(*xs) == pytest.approx(-2 * t * (1 - t * t) * 0.09, rel=1e-12)
+    vs = [Value(x) for x in xs]
+    out = f(*vs)
+    out.backward()
+    values, adjoints = load_source(to_source(out))([n.data for n in topological_order(out) if n.is_leaf])
+    order = topological_order(out)
+    assert values == [n.data for n in order] and adjoints == [n.grad for n in order]
