@@ -191,7 +191,8 @@ def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
 def write_graph(root: Value, out_dir: str) -> str:
     """Write ``neuron_graph.svg`` (``neuron_graph.dot`` when no Graphviz renderer is
     installed) with ``autograd_core.draw_dot``; returns the path."""
-    graph = draw_dot(root)
+    # the copies of the neuron's weights keep their parameter names: colour them as parameters
+    graph = draw_dot(root, params=lambda v: v.is_leaf and v.label.startswith("layers."))
     try:
         return str(graph.save(os.path.join(out_dir, "neuron_graph.svg")))
     except RenderError:
