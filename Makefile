@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
-#   make demo   set everything up, then run the guided demo
+#   make demo   set everything up, then run the main job (python -m nn)
 #   make test   set everything up, then run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv

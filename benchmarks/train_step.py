@@ -7,10 +7,9 @@ they run interleaved in one process (``gc.collect()`` before each timed step,
 untimed) and the median of several repeats is reported, with the loss of the
 first step as a check that they agree.
 
-Two rows for us: ``nn.train_step`` (what ``fit`` runs: nn's losses, SGD, and
-the cycle collector paused during the step, since our graphs hold no reference
-cycles) and micrograd's loop written with our Values, node for node micrograd's
-graph, with the cycle collector left on.
+Two rows for us: ``nn.train_step`` (what ``fit`` runs: nn's losses and SGD)
+and micrograd's loop written with our Values, node for node micrograd's graph.
+The cycle collector stays on for everyone, as in a user's program.
 
     PYTHONPATH=. python -m benchmarks.train_step [--repeats 7] [--profile]
 """

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from autograd_core import Value
+from autograd_core import RenderError, Value, draw_dot
 
 from . import (
     MLP,
@@ -190,59 +188,15 @@ def neuron_graph(model: MLP, x: Sequence[float]) -> Value:
     return out
 
 
-def graph_dot_source(root: Value) -> str:
-    """DOT text of the graph reaching ``root``: a record per Value (label | data | grad),
-    an ellipse per op. Uses ``autograd_core.draw_dot`` when the engine provides it."""
-    try:
-        from autograd_core import draw_dot  # type: ignore[attr-defined]
-    except ImportError:
-        draw_dot = None
-    if draw_dot is not None:
-        g = draw_dot(root)
-        return g.source if hasattr(g, "source") else str(g)
-
-    import graphviz
-    from autograd_core import topological_order
-
-    g = graphviz.Digraph("neuron", graph_attr={"rankdir": "LR"}, node_attr={"fontname": "Helvetica"})
-    for v in topological_order(root):
-        uid = str(id(v))
-        name = v.label or ("const" if v.is_leaf else "")
-        name = "".join("\\" + c if c in "{}|<>\"" else c for c in name)  # record-label syntax
-        g.node(uid, f"{{ {name} | data {v.data:.4f} | grad {v.grad:.4f} }}", shape="record")
-        if not v.is_leaf:
-            g.node(uid + "op", v.op, shape="ellipse")
-            g.edge(uid + "op", uid)
-            for p in v.parents:
-                g.edge(str(id(p)), uid + "op")
-    return g.source
-
-
-def _dot_program() -> str | None:
-    """A Graphviz ``dot`` to render with: graphviz-pure (a pip package) next to this
-    Python, or on PATH, or a system ``dot``."""
-    here = os.path.join(os.path.dirname(sys.executable), "graphviz-pure")
-    for cand in (here, shutil.which("graphviz-pure"), shutil.which("dot")):
-        if cand and os.path.isfile(cand) and os.access(cand, os.X_OK):
-            return cand
-    return None
-
-
 def write_graph(root: Value, out_dir: str) -> str:
-    """Write ``neuron_graph.svg`` (or ``neuron_graph.dot`` if no renderer is installed); returns the path."""
-    source = graph_dot_source(root)
-    prog = _dot_program()
-    if prog is not None:
-        proc = subprocess.run([prog, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=60)
-        if proc.returncode == 0 and proc.stdout.lstrip().startswith((b"<?xml", b"<svg", b"<!--")):
-            path = os.path.join(out_dir, "neuron_graph.svg")
-            with open(path, "wb") as f:
-                f.write(proc.stdout)
-            return path
-    path = os.path.join(out_dir, "neuron_graph.dot")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(source)
-    return path
+    """Write ``neuron_graph.svg`` (``neuron_graph.dot`` when no Graphviz renderer is
+    installed) with ``autograd_core.draw_dot``; returns the path."""
+    # the copies of the neuron's weights keep their parameter names: colour them as parameters
+    graph = draw_dot(root, params=lambda v: v.is_leaf and v.label.startswith("layers."))
+    try:
+        return str(graph.save(os.path.join(out_dir, "neuron_graph.svg")))
+    except RenderError:
+        return str(graph.save(os.path.join(out_dir, "neuron_graph.dot")))
 
 
 # --------------------------------------------------------------------------- #

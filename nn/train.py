@@ -11,13 +11,11 @@ Class predictions from model outputs:
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import random
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from autograd_core import Value, no_grad
 
@@ -106,43 +104,21 @@ def accuracy(model: Callable[[Any], Any], X: Sequence[Any], y: Sequence[Any]) ->
     return _correct(predict_scores(model, X), y) / len(X)
 
 
-@contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for one step.
-
-    A step allocates tens of thousands of Values. Our graphs hold no reference
-    cycles (a node points only at its parents), so reference counting frees them
-    and the cycle collector, which would otherwise re-scan every live node many
-    times per step, can only waste time (about half of a step, measured in
-    benchmarks/train_step.py). It is switched back on right after the step.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def train_step(model: Any, X: Sequence[Any], y: Sequence[Any], loss: str | Callable[[Any, Any], Value],
                optimizer: Optimizer, l2: float = 0.0) -> tuple[float, list[Any]]:
     """One step on one batch: forward every sample, loss (+ l2 · Σ p²), ``zero_grad``,
     ``backward``, ``optimizer.step()``. Returns the loss and the outputs as floats
     (a float per sample, or a list of floats); the graph is freed before returning."""
     loss_fn = _resolve_loss(loss)
-    with _cycle_collector_paused():
-        outputs = [model(x) for x in X]
-        batch_loss = loss_fn(outputs, y)
-        if l2:
-            batch_loss = batch_loss + l2_penalty(model.parameters(), l2)
-        model.zero_grad()
-        batch_loss.backward()
-        optimizer.step()
-        scores = [[s.data for s in o] if isinstance(o, (list, tuple)) else float(o) for o in outputs]
-        value = batch_loss.data
-        del outputs, batch_loss  # free the graph while the collector is still off
-    return value, scores
+    outputs = [model(x) for x in X]
+    batch_loss = loss_fn(outputs, y)
+    if l2:
+        batch_loss = batch_loss + l2_penalty(model.parameters(), l2)
+    model.zero_grad()
+    batch_loss.backward()
+    optimizer.step()
+    scores = [[s.data for s in o] if isinstance(o, (list, tuple)) else float(o) for o in outputs]
+    return batch_loss.data, scores
 
 
 def _resolve_loss(loss: str | Callable[..., Any]) -> Callable[..., Any]:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from nn import MLP
-from nn.__main__ import CONFIGS, graph_dot_source, main, neuron_graph, train_demo
+from autograd_core import draw_dot
+from nn.__main__ import CONFIGS, main, neuron_graph, train_demo, write_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,9 +74,17 @@ def test_neuron_graph_has_data_and_gradients_and_leaves_the_model_alone():
     out = neuron_graph(model, [0.5, 0.3])
     assert [(p.data, p.grad) for p in model.parameters()] == before
     assert out.grad == 1.0 and out.data > 0  # a live neuron was chosen
-    src = graph_dot_source(out)
+    src = draw_dot(out).source
     assert "x1" in src and "x2" in src and "grad" in src and "data" in src
     assert src.count("->") >= 10
+
+
+def test_neuron_graph_is_written_as_svg(tmp_path):
+    out = neuron_graph(MLP(2, [4, 1], seed=1), [0.5, 0.3])
+    path = write_graph(out, str(tmp_path))
+    assert path.endswith("neuron_graph.svg")
+    text = (tmp_path / "neuron_graph.svg").read_text()
+    assert "<svg" in text and "x1" in text
 
 
 @pytest.mark.parametrize("args,msg", [

@@ -75,9 +75,16 @@ def check_05(r: dict) -> None:
     assert r["ratio_at_largest_n"] == pytest.approx(6 * 128 / 16)
 
 
+def check_03(r: dict) -> None:
+    assert r["train_accuracy"] == 1.0  # micrograd's demo reaches 100% too
+    assert r["held_out_accuracy"] >= 0.97
+    assert r["last_loss"] < 0.1 * r["first_loss"]
+
+
 CHECKS = {
     "01_chain_rule_step_by_step": check_01,
     "02_computational_graphs": check_02,
+    "03_training_an_mlp": check_03,
     "04_nielsen_four_equations": check_04,
     "05_why_reverse_mode": check_05,
 }
