@@ -18,6 +18,7 @@ of tracing and compiling is reported separately.
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
 import time
@@ -187,7 +188,8 @@ def best_of(fn: Callable[[], Any], repeats: int) -> float:
     return best
 
 
-def main(out=sys.stdout, repeats: int = 5) -> dict[str, float]:
+def run(out=sys.stdout, repeats: int = 5) -> dict[str, float]:
+    """Check that the implementations agree, time them, print a Markdown table; return the times (s)."""
     p = lambda *a: print(*a, file=out)  # noqa: E731
     params0 = init_params()
     xs, ys = make_data()
@@ -239,10 +241,10 @@ def main(out=sys.stdout, repeats: int = 5) -> dict[str, float]:
         ("(2) per-sample value+grad: graph, 100 graphs", t_graph_ps, None),
         ("    per-sample value+grad: compiled, one NumPy call", t_batch, t_graph_ps / t_batch),
     ]
-    w = max(len(r[0]) for r in rows)
-    p(f"{'':{w}}  {'time':>10}  {'speed-up':>9}")
+    p("| | time | speed-up |")
+    p("|---|---:|---:|")
     for name, t, ratio in rows:
-        p(f"{name:{w}}  {t * 1e3:>8.2f}ms  {'' if ratio is None else f'{ratio:>8.1f}x':>9}")
+        p(f"| {name.strip()} | {t * 1e3:.2f} ms | {'' if ratio is None else f'{ratio:.1f}x'} |")
     p("")
     p(f"(1) compiled vs graph: {t_graph / t_comp:.1f}x faster (target >= 10x)")
     p(f"(2) batched NumPy vs per-sample graph: {t_graph_ps / t_batch:.1f}x faster (target >= 50x)")
@@ -254,5 +256,13 @@ def main(out=sys.stdout, repeats: int = 5) -> dict[str, float]:
     }
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.compiled_step", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of the slow paths (fast ones: 4x); best is reported")
+    args = parser.parse_args(argv)
+    run(repeats=args.repeats)
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -27,3 +27,11 @@ def test_benchmark_steps_agree_on_a_few_points():
     for k in range(4):
         assert values[k] == pytest.approx(per_sample[k][0], rel=1e-12)
         assert [g[k] for g in grads] == pytest.approx(per_sample[k][1:], rel=1e-10, abs=1e-14)
+
+
+def test_main_takes_argv_like_the_other_benchmarks(capsys):
+    from benchmarks import compiled_step as bench
+
+    with pytest.raises(SystemExit) as info:
+        bench.main(["--help"])
+    assert info.value.code == 0 and "--repeats" in capsys.readouterr().out
