@@ -102,7 +102,7 @@ def _first(x: Any) -> float:
 
 
 class _Trace:
-    __slots__ = ("program", "float_fn", "numpy_fn", "n_leaves", "wanted_slices", "constant")
+    __slots__ = ("program", "float_fn", "numpy_fn", "constant")
 
     def __init__(self) -> None:
         self.program: Program | None = None
@@ -212,16 +212,22 @@ class CompiledFunction:
             trace.numpy_fn = trace.program.function(codegen.numpy_namespace())  # type: ignore[union-attr]
         with np.errstate(all="ignore"):
             value, grads = trace.numpy_fn(arrays)
-            value = _broadcast(value, shape, np)
-            grads = [_broadcast(g, shape, np) for g in grads]
+        # every result is its own array of the batch shape: the straight-line code may hand
+        # back one array for two adjoints (d_x = d_y = d_sum) or an input array itself
+        seen = {id(a) for a in arrays}
+        value = _own_array(value, shape, seen, np)
+        grads = [_own_array(g, shape, seen, np) for g in grads]
         return value, grads
 
 
-def _broadcast(x: Any, shape: tuple, np: Any) -> Any:
-    """``x`` as an array of the batch shape (a result that depends on no batch input is a scalar)."""
-    if type(x) is np.ndarray and x.shape == shape:
+def _own_array(x: Any, shape: tuple, seen: set, np: Any) -> Any:
+    """``x`` as an array of the batch shape that no other result or input shares."""
+    if type(x) is np.ndarray and x.shape == shape and id(x) not in seen:
+        seen.add(id(x))
         return x
-    return np.broadcast_to(x, shape).astype(np.float64)
+    out = np.array(np.broadcast_to(x, shape), dtype=np.float64)
+    seen.add(id(out))
+    return out
 
 
 def compile(f: Callable[..., Any], argnums: ArgNums = 0) -> CompiledFunction:

@@ -222,3 +222,17 @@ def test_compiled_training_example_learns_and_matches_the_graph():
     total = sum((mod.hinge(vals, float(a), float(b), float(c)) for a, b, c in zip(x1, x2, y)), Value(0.0))
     (total * (1.0 / 20)).backward()
     assert [float(g.mean()) for g in grads] == pytest.approx([v.grad for v in vals], rel=1e-12, abs=1e-15)
+
+
+def test_batch_results_never_share_memory_with_each_other_or_the_inputs():
+    cf = compile(lambda x, y, z: (x + y) * z + x * 0.0, argnums=(0, 1, 2))
+    x, y, z = np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([0.5, 0.25])
+    value, (gx, gy, gz) = cf(x, y, z)
+    arrays = [value, gx, gy, gz, x, y, z]
+    for i, a in enumerate(arrays):
+        for b in arrays[i + 1:]:
+            assert not np.shares_memory(a, b)
+    gx += 1.0
+    assert list(gy) == [0.5, 0.25]
+    v, g = compile(lambda x: x)(x)
+    assert list(v) == [1.0, 2.0] and not np.shares_memory(v, x) and list(g) == [1.0, 1.0]
