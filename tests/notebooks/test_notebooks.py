@@ -73,6 +73,9 @@ def check_05(r: dict) -> None:
         assert fwd == 6 * n * n  # n passes of 6n ops
         assert rev == 16 * n  # 6n forward ops + 10n sweep steps
     assert r["ratio_at_largest_n"] == pytest.approx(6 * 128 / 16)
+    for n, fwd_sweeps, rev_sweeps, fwd_madds, rev_madds in r["library_modes"]:
+        assert (fwd_sweeps, rev_sweeps) == (n, 1)  # the library's forward mode: a sweep per input
+        assert fwd_madds > rev_madds * n / 2  # and about n times the work of the one reverse sweep
 
 
 def check_03(r: dict) -> None:
