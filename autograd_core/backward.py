@@ -50,8 +50,8 @@ _SWEEP_LOCK = threading.RLock()
 def _gather(roots: tuple[Value, ...]) -> tuple[list[Value], list[Value]]:
     """(interior, reached): the op nodes that reach ``roots`` and every node that does.
 
-    ``reached`` is in discovery order (parents in argument order); ``interior``
-    is unordered.
+    ``reached`` is in depth-first discovery order (parents in argument order);
+    ``interior`` is unordered. Iterative: no recursion.
     """
     for root in roots:
         if not isinstance(root, Value):
@@ -59,38 +59,16 @@ def _gather(roots: tuple[Value, ...]) -> tuple[list[Value], list[Value]]:
     seen: set[Value] = set()
     reached: list[Value] = []
     interior: list[Value] = []
-    stack: list[Value] = []
-    add, reach, keep, push, pop = seen.add, reached.append, interior.append, stack.append, stack.pop
-    for root in roots:
-        if root not in seen:
-            add(root)
-            reach(root)
-            if root._op is not None:
-                keep(root)
-                push(root)
-        while stack:
-            node = pop()
-            a = node._a
-            b = node._b
-            if b is _MANY:
-                parents = a
-            elif b is None:
-                if a not in seen:
-                    add(a)
-                    reach(a)
-                    if a._op is not None:
-                        keep(a)
-                        push(a)
-                continue
-            else:
-                parents = (a, b)
-            for p in parents:
-                if p not in seen:
-                    add(p)
-                    reach(p)
-                    if p._op is not None:
-                        keep(p)
-                        push(p)
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        reached.append(node)
+        if node._op is not None:
+            interior.append(node)
+            stack.extend(reversed(node.parents))
     return interior, reached
 
 

@@ -18,24 +18,20 @@ after ``root.backward()``.
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
 from .backward import reverse_sweep, topological_order
 from .ops import Op
 from .value import Value
+from .viz import _fmt
 
 __all__ = ["explain", "Explanation", "Step", "node_names"]
 
 
 def _num(x: float, digits: int = 6) -> str:
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    s = f"{x:.{digits}g}"
-    return "0" if s == "-0" else s
+    """A number as the pictures print it: 6 significant digits, nan/inf spelled out."""
+    return _fmt(x, digits)
 
 
 def node_names(root: Value, names: Optional[Mapping[Value, str]] = None) -> dict[Value, str]:

@@ -31,6 +31,23 @@ __all__ = ["forward_method", "sweep_step"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
+# Every forward kernel ends by recording the node: its parents (unless the mode
+# says otherwise) and its creation number.
+_RECORD = """\
+    v = _new(Value)
+    v.data = {forward}
+    v.grad = v._adj = 0.0
+    v.label = ""
+    mode = _mode()
+    if mode is _DEFAULT:
+        v._op = OP
+        v._a = {first}
+        v._b = {second}
+        v._seq = _next_seq()
+        return v
+    return _finish(v, OP, {parents}, mode)
+"""
+
 _BINARY = """\
 def _kernel(self, other):
     if type(other) is not Value:
@@ -41,36 +58,12 @@ def _kernel(self, other):
     B = {right}
     a = A.data
     b = B.data
-    v = _new(Value)
-    v.data = {forward}
-    v.grad = v._adj = 0.0
-    v.label = ""
-    mode = _mode()
-    if mode is _DEFAULT:
-        v._op = OP
-        v._a = A
-        v._b = B
-        v._seq = _next_seq()
-        return v
-    return _finish(v, OP, (A, B), mode)
-"""
+""" + _RECORD.replace("{first}", "A").replace("{second}", "B").replace("{parents}", "(A, B)")
 
 _UNARY = """\
 def _kernel(self):
     a = self.data
-    v = _new(Value)
-    v.data = {forward}
-    v.grad = v._adj = 0.0
-    v.label = ""
-    mode = _mode()
-    if mode is _DEFAULT:
-        v._op = OP
-        v._a = self
-        v._b = None
-        v._seq = _next_seq()
-        return v
-    return _finish(v, OP, (self,), mode)
-"""
+""" + _RECORD.replace("{first}", "self").replace("{second}", "None").replace("{parents}", "(self,)")
 
 # A parent whose creation number is 0 is a leaf: it only collects its adjoint,
 # and is kept aside for the end of the sweep on its first visit (a leaf whose
