@@ -74,38 +74,32 @@ def _is_control(ch: str) -> bool:
     return ch < " " or "\x7f" <= ch <= "\x9f" or ch in "\u2028\u2029"
 
 
+def _escape(text: str, special: str, control: str) -> str:
+    out = []
+    for ch in str(text):
+        if ch in special:
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif _is_control(ch):
+            out.append(control)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def escape_record(text: str) -> str:
     """``text`` as one literal field of a DOT record label (inside a quoted string).
 
     Backslash-escapes the record syntax ``{ } | < >``, spaces, quotes and backslashes;
     a newline becomes a centred line break ``\\n``; other control characters a space.
     """
-    out = []
-    for ch in str(text):
-        if ch in _RECORD_SPECIAL:
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif _is_control(ch):
-            out.append("\\ ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _escape(text, _RECORD_SPECIAL, "\\ ")
 
 
 def escape_text(text: str) -> str:
     """``text`` for a plain (non-record) DOT label: quotes, backslashes, newlines escaped."""
-    out = []
-    for ch in str(text):
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif _is_control(ch):
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _escape(text, '\\"', " ")
 
 
 def _lit(escaped: str) -> graphviz.quoting.NoHtml:
