@@ -25,7 +25,6 @@ from a fresh accumulator; a lock keeps two threads' sweeps over shared nodes
 
 from __future__ import annotations
 
-import numbers
 import threading
 from heapq import heappop as _heappop
 from operator import attrgetter
@@ -33,7 +32,7 @@ from typing import Any, Callable, Optional
 
 from .modes import DEFAULT_MODE, _MODE
 from .kernels import sweep_step
-from .value import _MANY, Value, local_value_fn
+from .value import Value, local_value_fn, real_data
 
 __all__ = ["topological_order", "reverse_sweep", "backward", "zero_grad", "leaves", "Observer"]
 
@@ -97,13 +96,6 @@ def leaves(*roots: Value) -> list[Value]:
     return [n for n in _gather(roots)[1] if n._op is None]
 
 
-def _check_gradient(gradient: Any) -> float:
-    if isinstance(gradient, Value):
-        return gradient.data
-    if isinstance(gradient, bool) or not isinstance(gradient, numbers.Real):
-        raise TypeError(f"backward gradient must be a real number, got {type(gradient).__name__}")
-    return float(gradient)
-
 
 def reverse_sweep(
     root: Value,
@@ -123,9 +115,9 @@ def reverse_sweep(
     if not isinstance(root, Value):
         raise TypeError(f"reverse_sweep needs a Value, got {type(root).__name__}")
     if create_graph:
-        seed: Any = gradient if isinstance(gradient, Value) else Value(_check_gradient(gradient))
+        seed: Any = gradient if isinstance(gradient, Value) else Value(real_data(gradient, "backward gradient"))
         return _sweep_general(root, seed, True, observer)
-    seed = _check_gradient(gradient)
+    seed = real_data(gradient, "backward gradient")
     if observer is not None:
         return _sweep_general(root, seed, False, observer)
     adj: dict[Value, float] = {}
@@ -215,11 +207,11 @@ def backward(root: Value, gradient: Any = 1.0) -> None:
         raise TypeError(f"backward needs a Value, got {type(root).__name__}")
     mode = _MODE.get()
     if mode is not DEFAULT_MODE and mode.anomaly is not None:
-        adj = _sweep_general(root, _check_gradient(gradient), False, mode.anomaly.on_step)
+        adj = _sweep_general(root, real_data(gradient, "backward gradient"), False, mode.anomaly.on_step)
         for node, g in adj.items():
             node.grad += g
         return
-    _sweep_floats(root, _check_gradient(gradient), None)
+    _sweep_floats(root, real_data(gradient, "backward gradient"), None)
 
 
 def zero_grad(*roots: Value) -> None:

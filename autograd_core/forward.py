@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 from .backward import reverse_sweep, topological_order
 from .modes import enable_grad
-from .value import Value
+from .value import Value, real_data
 
 __all__ = ["jvp", "OpCount", "forward_gradient", "reverse_gradient", "compare_modes", "ModeComparison"]
 
@@ -41,13 +41,6 @@ class OpCount:
     def reset(self) -> None:
         self.sweeps = self.local_derivatives = self.multiply_adds = 0
 
-
-def _as_float(x: Any, what: str) -> float:
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"jvp: {what} must be a real number or a Value, got {type(x).__name__}")
-    return float(x)
 
 
 def _trace(f: Callable[..., Any], xs: Sequence[float]) -> tuple[list[Value], Any]:
@@ -110,8 +103,8 @@ def jvp(
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primal(s) but {len(tangents)} tangent(s); give one tangent per primal")
-    xs = [_as_float(p, f"primals[{i}]") for i, p in enumerate(primals)]
-    ts = [_as_float(t, f"tangents[{i}]") for i, t in enumerate(tangents)]
+    xs = [real_data(p, f"jvp: primals[{i}]") for i, p in enumerate(primals)]
+    ts = [real_data(t, f"jvp: tangents[{i}]") for i, t in enumerate(tangents)]
     leaves, out = _trace(f, xs)
     many = isinstance(out, (list, tuple))
     outs = list(out) if many else [out]
@@ -139,7 +132,7 @@ def forward_gradient(f: Callable[..., Any], *xs: Any, counter: OpCount | None = 
 
 def reverse_gradient(f: Callable[..., Any], *xs: Any, counter: OpCount | None = None) -> tuple[float, ...]:
     """∇f by reverse mode: one reverse sweep, counting its work in ``counter``."""
-    leaves, out = _trace(f, [_as_float(x, f"xs[{i}]") for i, x in enumerate(xs)])
+    leaves, out = _trace(f, [real_data(x, f"jvp: xs[{i}]") for i, x in enumerate(xs)])
     if not isinstance(out, Value):
         return (0.0,) * len(xs)
     edges = 0

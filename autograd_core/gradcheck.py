@@ -16,7 +16,6 @@ set of points, and also checks that the rule gives the same numbers over Values
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
@@ -24,7 +23,7 @@ from . import ops as _ops
 from .backward import reverse_sweep, topological_order
 from .modes import enable_grad, no_grad
 from .ops import Op
-from .value import Value, local_value_fn
+from .value import Value, local_value_fn, real_data
 
 __all__ = ["gradcheck", "check_op", "GradcheckError"]
 
@@ -86,13 +85,6 @@ def _central(fn: Callable[[list[float]], float], xs: list[float], i: int, eps: f
     return (fn(hi) - fn(lo)) / (hi[i] - lo[i])
 
 
-def _data(x: Any, where: str) -> float:
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a real number or a Value, got {type(x).__name__}")
-    return float(x)
-
 
 def _local_checks(order: list[Value], active: set[Value], eps: float, atol: float, rtol: float) -> list[dict[str, Any]]:
     """Each op edge of the graph: the table's local derivative vs a central difference of its forward rule."""
@@ -133,7 +125,7 @@ def gradcheck(
         raise TypeError(f"gradcheck: f must be callable, got {type(f).__name__}")
     if not inputs:
         raise ValueError("gradcheck: give at least one input")
-    xs = [_data(x, f"gradcheck: input {i}") for i, x in enumerate(inputs)]
+    xs = [real_data(x, f"gradcheck: input {i}") for i, x in enumerate(inputs)]
     names = [(x.label if isinstance(x, Value) and x.label else f"x{i}") for i, x in enumerate(inputs)]
     leaves = [Value(x) for x in xs]
     with enable_grad():

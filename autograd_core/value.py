@@ -214,6 +214,19 @@ def _data_of(x: Any) -> float:
     return _to_float(x)
 
 
+def real_data(x: Any, what: str) -> float:
+    """The float a Value or a real number stands for; TypeError naming ``what`` otherwise.
+
+    Unlike ``Value(x)`` this refuses bools: an argument such as a gradient seed or
+    a primal that is True is more likely a mistake than the number 1.
+    """
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a real number or a Value, got {type(x).__name__}")
+    return float(x)
+
+
 # --------------------------------------------------------------------------- #
 # Applying ops
 # --------------------------------------------------------------------------- #
