@@ -42,7 +42,7 @@ def main(out=sys.stdout) -> int:
             p(f"  {nm:>10} = {v.op_info.name}({args}) = {v.data:.6g}")
 
     p("\nReverse sweep, in reverse topological order: adjoint[parent] += adjoint[node] · local")
-    p(f"  start: ∂o/∂o = 1")
+    p("  start: ∂o/∂o = 1")
 
     def show(node, k, parent, local, upstream, product, running):
         rule = node.op_info.rule(k)
